@@ -1,0 +1,26 @@
+"""imr-extractor: California IMR Final Determination letters (PDF or text) become records.
+
+>>> import extractor
+>>> record = extractor.extract_file("letter.pdf")       # doctest: +SKIP
+>>> nlp = extractor.load()                              # the spaCy Language
+>>> [d._.imr_record for d in nlp.pipe(texts)]           # doctest: +SKIP
+"""
+
+from .errors import ExtractionError
+from .extract import extract_bytes, extract_doc, extract_file, extract_text
+from .pipeline import build, load
+from .types import Item, Mention, Record
+
+__all__ = [
+    "ExtractionError",
+    "Item",
+    "Mention",
+    "Record",
+    "build",
+    "extract_bytes",
+    "extract_doc",
+    "extract_file",
+    "extract_text",
+    "load",
+]
+__version__ = "0.1.0"

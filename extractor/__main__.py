@@ -1,0 +1,5 @@
+"""``python -m extractor`` runs the ``imr-extract`` command."""
+
+from .cli import main
+
+main()

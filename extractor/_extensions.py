@@ -1,0 +1,43 @@
+"""Every Doc/Span extension the package declares, in one table (after ``medspacy/_extensions.py``)."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from .types import Record
+
+RECORD_KEY = "imr_record"
+
+
+def _doc_record(doc: Doc) -> Record | None:
+    data = doc.user_data.get(RECORD_KEY)
+    return Record.from_dict(data) if data is not None else None
+
+
+# Values are plain data (dicts, lists, ints) so Docs survive nlp.pipe(n_process=...), which
+# sends them between processes as bytes.
+_DOC_EXTENSIONS = {
+    "imr_record": {"getter": _doc_record},
+    "imr_sections": {"default": None},
+    "imr_fields": {"default": None},
+    "imr_page_starts": {"default": None},
+    "imr_source": {"default": None},
+}
+_SPAN_EXTENSIONS = {
+    "is_normal": {"default": False},
+    "imr_normalized": {"default": None},
+    "imr_kind": {"default": None},
+}
+
+
+def set_extensions() -> None:
+    """Declare the extensions (idempotent)."""
+    for name, kwargs in _DOC_EXTENSIONS.items():
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, **kwargs)
+    for name, kwargs in _SPAN_EXTENSIONS.items():
+        if not Span.has_extension(name):
+            Span.set_extension(name, **kwargs)
+
+
+set_extensions()

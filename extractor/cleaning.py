@@ -1,0 +1,205 @@
+"""Cleaning: page texts become one letter text, with a map from every character back to its page.
+
+PDF text of these letters is hard-wrapped at ~90 characters, often double-spaced, and page
+breaks fall mid-sentence. Wrapped lines are re-joined so that sentences, decision lines and
+section titles each sit on one line; repeated page headers/footers and "Page N of M" lines
+are dropped. Every output character remembers the source character it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .resources import read_json
+
+# A line counts as a section title when most of its letters are capitals.
+_MIN_TITLE_UPPER_SHARE = 0.85
+# A line shared by at least this share of pages (and by 2+) at the top/bottom is furniture.
+_FURNITURE_PAGE_SHARE = 0.5
+_EDGE_LINES = 3
+
+
+@dataclass
+class CleanText:
+    """The cleaned letter text and the offset map back to the source pages."""
+
+    text: str
+    source_index: array  # source offset (pages joined by "\f") of each character of ``text``
+    page_starts: list[int]  # offset in ``text`` where each page begins
+    source: str  # the raw page texts joined by "\f"
+
+    def page_of(self, offset: int) -> int:
+        """Return the 1-based page of a character offset in ``text``."""
+        return max(1, bisect_right(self.page_starts, offset))
+
+    def to_source(self, offset: int) -> int:
+        """Return the offset in the source text of a character offset in ``text``."""
+        if not self.source_index:
+            return 0
+        return int(self.source_index[min(max(offset, 0), len(self.source_index) - 1)])
+
+
+class _Rules:
+    """The cleaning tables of ``models/cleaning.json`` compiled once."""
+
+    def __init__(self) -> None:
+        data = read_json("cleaning.json")
+        labels = sorted(data["break_before"], key=len, reverse=True)
+        self.break_before = re.compile(
+            "|".join(re.escape(label) for label in labels) + "|" + data["list_marker"][1:]
+        )
+        self.join_after = tuple(data["join_after"])
+        words = "|".join(re.escape(w) for w in data["decision_words"])
+        self.decision_alone = re.compile(rf"^\s*(?:{words})\s*[.:]?\s*$", re.IGNORECASE)
+        self.ends_decision = re.compile(rf"(?:{words})\s*[.]?\s*$", re.IGNORECASE)
+        self.drop_line = [re.compile(p, re.IGNORECASE) for p in data["drop_line"]]
+        self.char_map = str.maketrans(data["char_map"])
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    return _Rules()
+
+
+@dataclass
+class _Line:
+    text: str  # normalized, without the newline
+    start: int  # source offset of the first character
+    page: int
+    raw_end: int  # source offset just past the line's last character
+
+
+def _is_title(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 6 or len(text.split()) < 2:
+        return False
+    return sum(c.isupper() for c in letters) / len(letters) >= _MIN_TITLE_UPPER_SHARE
+
+
+def _split_lines(pages: list[str]) -> list[_Line]:
+    rules = _rules()
+    lines: list[_Line] = []
+    offset = 0
+    for page_number, page in enumerate(pages, start=1):
+        position = 0
+        for raw in re.split(r"(\r\n|\r|\n)", page):
+            if raw in ("\r\n", "\r", "\n"):
+                position += len(raw)
+                continue
+            lines.append(_Line(raw.translate(rules.char_map), offset + position, page_number,
+                               offset + position + len(raw)))
+            position += len(raw)
+        offset += len(page) + 1  # the "\f" between pages
+    return lines
+
+
+def _furniture(lines: list[_Line], n_pages: int) -> set[int]:
+    """Indexes of lines that repeat at the top or bottom of many pages, or number a page."""
+    rules = _rules()
+    drop = {i for i, line in enumerate(lines) if any(p.match(line.text) for p in rules.drop_line)}
+    if n_pages < 2:
+        return drop
+    edges: dict[int, list[int]] = {}
+    for page in range(1, n_pages + 1):
+        idx = [i for i, ln in enumerate(lines) if ln.page == page and ln.text.strip()]
+        edges[page] = idx[:_EDGE_LINES] + idx[-_EDGE_LINES:]
+    keys = {i: re.sub(r"\d+", "#", lines[i].text.strip().lower()) for p in edges for i in edges[p]}
+    pages_with = Counter()
+    for page, idx in edges.items():
+        for key in {keys[i] for i in idx}:
+            pages_with[key] += 1
+    threshold = max(2, _FURNITURE_PAGE_SHARE * n_pages)
+    for idx in edges.values():
+        for i in idx:
+            if pages_with[keys[i]] >= threshold and len(keys[i]) > 2:
+                drop.add(i)
+    return drop
+
+
+def _joiner(prev: str, nxt: str) -> str:
+    """How two consecutive non-blank lines are glued: '' (hyphen), ' ' (wrap) or '\n'."""
+    rules = _rules()
+    p, n = prev.rstrip(), nxt.strip()
+    if rules.decision_alone.match(n):
+        return " "
+    if p.endswith(rules.join_after):
+        return " "
+    if rules.break_before.match(n):
+        return "\n"
+    p_title, n_title = _is_title(p), _is_title(n)
+    if p_title and n_title and not p.endswith(":"):
+        return " "  # a title wrapped over two lines
+    if p_title or n_title:
+        return "\n"
+    if rules.ends_decision.search(p) and ":" in p:
+        return "\n"
+    if p.endswith((".", "!", "?", ":", ";", '."', ".'")):
+        return "\n"
+    if re.search(r"[A-Za-z]-$", p) and n[:1].islower():
+        return ""
+    return " "
+
+
+def clean_pages(pages: list[str]) -> CleanText:
+    """Clean page texts into one letter text with an offset map."""
+    source = "\f".join(pages)
+    lines = _split_lines(pages)
+    drop = _furniture(lines, len(pages))
+    kept = [ln for i, ln in enumerate(lines) if i not in drop]
+    blank = sum(1 for ln in kept if not ln.text.strip())
+    # Double-spaced dumps put a blank line after every line: there blank lines mean nothing.
+    double_spaced = blank >= 0.6 * max(1, len(kept) - blank)
+    out: list[str] = []
+    index = array("l")
+    page_starts = [0] * len(pages)
+    seen_page = set()
+    prev: _Line | None = None
+    pending_blank = False
+    for line in kept:
+        stripped = line.text.strip()
+        if not stripped:
+            pending_blank = prev is not None and not double_spaced
+            continue
+        if prev is not None:
+            glue = "\n" if pending_blank else _joiner(prev.text, stripped)
+            if glue:
+                out.append(glue)
+                index.append(prev.raw_end)
+        pending_blank = False
+        if line.page not in seen_page:
+            for page in range(line.page, len(pages) + 1):
+                if page not in seen_page:
+                    page_starts[page - 1] = sum(len(s) for s in out)
+            seen_page.add(line.page)
+        lead = len(line.text) - len(line.text.lstrip())
+        collapsed, positions = _collapse_spaces(stripped, line.start + lead)
+        out.append(collapsed)
+        index.extend(positions)
+        prev = line
+    text = "".join(out)
+    # Pages with no kept line start where the next kept text starts.
+    for page in range(len(pages), 0, -1):
+        if page not in seen_page:
+            page_starts[page - 1] = page_starts[page] if page < len(pages) else len(text)
+    return CleanText(text=text, source_index=index, page_starts=page_starts, source=source)
+
+
+def _collapse_spaces(text: str, start: int) -> tuple[str, list[int]]:
+    chars: list[str] = []
+    positions: list[int] = []
+    space = False
+    for offset, ch in enumerate(text):
+        if ch == " ":
+            if space:
+                continue
+            space = True
+        else:
+            space = False
+        chars.append(ch)
+        positions.append(start + offset)
+    return "".join(chars), positions

@@ -1,0 +1,126 @@
+"""The ``imr-extract`` command: each command is a thin wrapper over the Python API."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Turn California IMR Final Determination letters (PDF or text) into data.",
+)
+console = Console(stderr=True)
+
+
+def _setup_logging(verbose: bool) -> None:
+    # Logs name files and reasons only, never letter text (it is medical data).
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    try:
+        from loguru import logger  # PyRuSH logs through loguru at DEBUG on every document
+
+        logger.remove()
+    except ImportError:  # pragma: no cover
+        pass
+
+
+@app.command()
+def show(
+    file: Path = typer.Argument(..., help="A letter: PDF or text."),
+    pdf_backend: str = typer.Option("pypdfium2", help="pypdfium2 (fast) or pdfplumber (layout)."),
+    text: bool = typer.Option(False, "--text/--no-text", help="Include the cleaned letter text."),
+    mentions: bool = typer.Option(True, "--mentions/--no-mentions", help="Include the mentions."),
+) -> None:
+    """Print the record of one letter as JSON."""
+    _setup_logging(False)
+    from .errors import ExtractionError
+    from .extract import extract_file
+
+    try:
+        record = extract_file(file, pdf_backend=pdf_backend)
+    except ExtractionError as exc:
+        console.print(f"[red]error[/red] {file}: {exc.message} (stage: {exc.stage}, {exc.code})")
+        raise typer.Exit(1)
+    data = record.to_dict(include_text=text)
+    if not mentions:
+        data.pop("mentions")
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@app.command()
+def run(
+    inputs: List[str] = typer.Argument(..., help="Files, folders and globs of letters."),
+    out: Path = typer.Option(..., "--out", "-o", help="Dataset folder to write."),
+    fmt: str = typer.Option("parquet", "--format", "-f", help="parquet, csv or jsonl."),
+    workers: int = typer.Option(1, "--workers", "-w", help="Worker processes."),
+    batch_size: int = typer.Option(500, help="Letters per part file."),
+    pdf_backend: str = typer.Option("pypdfium2", help="pypdfium2 (fast) or pdfplumber (layout)."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress line."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each failed letter."),
+) -> None:
+    """Extract letters into a dataset: tables letters, items, mentions, errors."""
+    _setup_logging(verbose)
+    from .dataset import FORMATS
+    from .engines import run_local
+
+    if fmt not in FORMATS:
+        console.print(f"[red]error[/red] unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
+        raise typer.Exit(2)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        console.print(f"[red]error[/red] cannot write to {out}: {exc.strerror}")
+        raise typer.Exit(2)
+
+    def tick(summary) -> None:
+        if progress and sys.stderr.isatty():
+            done = summary.letters + summary.errors + summary.duplicates
+            console.print(f"\r{done} letters, {summary.errors} errors", end="")
+
+    summary = run_local(inputs, out, fmt=fmt, workers=workers, batch_size=batch_size,
+                        pdf_backend=pdf_backend, on_result=tick)
+    if progress and sys.stderr.isatty():
+        console.print()
+    _print_summary(summary, out)
+    if summary.errors:
+        console.print(f"[yellow]{summary.errors} input(s) failed[/yellow]: see {out}/errors")
+        raise typer.Exit(1)
+
+
+def _print_summary(summary, out: Path) -> None:
+    table = Table(title=f"imr-extract run → {out}", show_header=False)
+    table.add_row("inputs", str(summary.inputs))
+    table.add_row("letters", str(summary.letters))
+    if summary.duplicates:
+        table.add_row("duplicates skipped", str(summary.duplicates))
+    table.add_row("errors", str(summary.errors))
+    table.add_row("items", str(summary.items))
+    decided = summary.upheld + summary.overturned
+    rate = f" ({summary.upheld / decided:.0%} upheld)" if decided else ""
+    table.add_row("upheld / overturned", f"{summary.upheld} / {summary.overturned}{rate}")
+    table.add_row("mentions", str(summary.mentions))
+    for name, count in sorted(summary.layouts.items()):
+        table.add_row(f"layout {name}", str(count))
+    for stage, count in sorted(summary.error_stages.items()):
+        table.add_row(f"errors at {stage}", str(count))
+    table.add_row("time", f"{summary.seconds:.1f} s ({summary.rate:.1f} letters/s)")
+    Console().print(table)
+
+
+def main() -> None:  # pragma: no cover
+    """Entry point for ``python -m extractor``."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

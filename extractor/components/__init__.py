@@ -1,0 +1,5 @@
+"""spaCy components, one per concern; importing this module registers their factories."""
+
+from . import context, fields, letter_tokenizer, mentions, record, sentences, sections, targets
+
+__all__ = ["context", "fields", "letter_tokenizer", "mentions", "record", "sentences", "sections", "targets"]

@@ -1,0 +1,102 @@
+"""Mentions: the vocabulary matches with their ConText flags, section, date and label.
+
+A TREATMENT named in a decision line, an ISSUE AT DISPUTE line or a sentence that requests
+it (request, authorization, UR denial) is the disputed SERVICE rather than a past treatment.
+"""
+
+
+import re
+from bisect import bisect_right
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..dates import find_dates
+from ..resources import read_json
+
+
+@Language.factory("extractor_mentions")
+class LetterMentions:
+    """Turns ``doc.ents`` into mention records in ``doc._.imr_fields['mentions']``."""
+
+    def __init__(self, nlp: Language, name: str = "extractor_mentions") -> None:
+        """Read the labelling rules of ``models/mentions.json``."""
+        self.name = name
+        rules = read_json("mentions.json")
+        self.request = re.compile(rules["request_cues"], re.IGNORECASE)
+        self.service_labels = set(rules["service_labels"])
+        self.section_map = rules["section_map"]
+        self.skip_sections = set(rules["skip_sections"])
+        self.carry_labels = set(rules["carry_date_labels"])
+
+    def _section(self, fields: dict, offset: int) -> str:
+        for item in fields["items"]:
+            span = item.get("rationale_span")
+            if span and span[0] <= offset < span[1]:
+                return "rationale"
+        current = "header"
+        for section in fields["sections"]:
+            if section["title_start"] <= offset:
+                current = self.section_map.get(section["category"], section["category"])
+        return current
+
+    @staticmethod
+    def _dates(text: str, sent, cache: dict) -> list:
+        if sent.start not in cache:
+            cache[sent.start] = list(find_dates(text, sent.start_char, sent.end_char))
+        return cache[sent.start]
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Store one dict per mention, in text order."""
+        fields = doc._.imr_fields
+        text = doc.text
+        pages = doc._.imr_page_starts or [0]
+        lines = [(i["evidence"]["start"], i["evidence"]["end"]) for i in fields["items"]]
+        sentence_dates: dict[int, list] = {}
+        mentions = []
+        previous_end = -1
+        last_finding = None
+        for ent in doc.ents:
+            section = self._section(fields, ent.start_char)
+            if section in self.skip_sections:
+                continue
+            # "Magnetic resonance imaging (MRI)": the abbreviation repeats the mention before it.
+            if mentions and mentions[-1]["normalized"].lower() == (ent._.imr_normalized or ent.text).lower() \
+                    and text[previous_end:ent.start_char].strip() == "(":
+                continue
+            previous_end = ent.end_char
+            sent = ent.sent
+            dates = self._dates(text, sent, sentence_dates)
+            before = [d for d in dates if d.end <= ent.start_char]
+            date = before[-1].iso if before else (dates[0].iso if dates else None)
+            # Findings listed in the sentence after a dated exam belong to that exam.
+            if date is None and ent.label_ in self.carry_labels and section == "case_summary" and sent.start > 0:
+                prior = doc[sent.start - 1].sent
+                if last_finding and last_finding[0] == prior.start:
+                    date = last_finding[1]
+            if ent.label_ in self.carry_labels and date:
+                last_finding = (sent.start, date)
+            label = ent.label_
+            if label in self.service_labels and (
+                any(s <= ent.start_char < e for s, e in lines) or self.request.search(sent.text)
+            ):
+                label = "SERVICE"
+            mentions.append({
+                "label": label,
+                "text": ent.text,
+                "normalized": ent._.imr_normalized or ent.text.lower(),
+                "start": ent.start_char,
+                "end": ent.end_char,
+                "page": max(1, bisect_right(pages, ent.start_char)),
+                "section": section,
+                "date": date,
+                "negated": bool(ent._.is_negated),
+                "normal": bool(ent._.is_normal),
+                "historical": bool(ent._.is_historical),
+                "hypothetical": bool(ent._.is_hypothetical),
+                "uncertain": bool(ent._.is_uncertain),
+                "family": bool(ent._.is_family),
+                "kind": ent._.imr_kind,
+            })
+        fields["mentions"] = mentions
+        return doc

@@ -1,0 +1,112 @@
+"""Writes the four tables in batches; each batch is a part file moved into place atomically.
+
+A run writes ``DIR/<table>/part-NNNNN.<ext>`` files: a crash loses at most the batch in
+flight, and a reader never sees a half-written part (parts are written to a temporary name
+and renamed). Parquet, CSV and JSONL readers (pandas, DuckDB, Spark) read a folder of parts
+as one table.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..record import TABLES
+
+FORMATS = ("parquet", "csv", "jsonl")
+_ARROW = {"string": pa.string(), "int64": pa.int64(), "bool": pa.bool_(), "float64": pa.float64()}
+
+
+def schema(table: str) -> pa.Schema:
+    """The Arrow schema of a table."""
+    return pa.schema([(name, _ARROW[kind]) for name, kind in TABLES[table].items()])
+
+
+class DatasetWriter:
+    """Buffers rows per table and flushes them as numbered part files."""
+
+    def __init__(self, out: Path, fmt: str = "parquet", batch_size: int = 500, start_part: int = 0) -> None:
+        """Write into ``out`` in format ``fmt``; flush every ``batch_size`` letters."""
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
+        self.out = Path(out)
+        self.fmt = fmt
+        self.batch_size = batch_size
+        self.part = start_part
+        self.buffer: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
+        self.letters_in_buffer = 0
+        for table in TABLES:
+            (self.out / table).mkdir(parents=True, exist_ok=True)
+
+    def add(self, rows: dict[str, list[dict[str, Any]]]) -> bool:
+        """Add one letter's rows; return True when this flushed a batch."""
+        for table, table_rows in rows.items():
+            self.buffer[table].extend(table_rows)
+        self.letters_in_buffer += 1
+        if self.letters_in_buffer >= self.batch_size:
+            self.flush()
+            return True
+        return False
+
+    def flush(self) -> list[Path]:
+        """Write the buffered rows as the next part of every table (empty tables included)."""
+        if self.letters_in_buffer == 0 and self.part > 0:
+            return []
+        written = []
+        for table, rows in self.buffer.items():
+            path = self.out / table / f"part-{self.part:05d}.{self.fmt}"
+            _write(rows, table, path, self.fmt)
+            written.append(path)
+        self.part += 1
+        self.buffer = {t: [] for t in TABLES}
+        self.letters_in_buffer = 0
+        return written
+
+    def close(self) -> None:
+        """Flush what is left."""
+        if self.letters_in_buffer or self.part == 0:
+            self.flush()
+
+
+def _write(rows: list[dict[str, Any]], table: str, path: Path, fmt: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    columns = list(TABLES[table])
+    if fmt == "parquet":
+        arrow = pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows], schema=schema(table))
+        pq.write_table(arrow, tmp)
+    elif fmt == "csv":
+        pd.DataFrame(rows, columns=columns).to_csv(tmp, index=False)
+    else:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            for row in rows:
+                handle.write(json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False) + "\n")
+    with open(tmp, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def read_table(out: Path, table: str) -> pd.DataFrame:
+    """Read one table of a dataset folder (all parts) into a DataFrame."""
+    folder = Path(out) / table
+    if not folder.is_dir():
+        raise FileNotFoundError(f"dataset {out} has no '{table}' table (expected folder {folder})")
+    parts = sorted(p for p in folder.iterdir() if p.name.startswith("part-"))
+    columns = list(TABLES[table])
+    frames: list[pd.DataFrame] = []
+    for part in parts:
+        if part.suffix == ".parquet":
+            frames.append(pq.read_table(part).to_pandas())
+        elif part.suffix == ".csv":
+            frames.append(pd.read_csv(part))
+        elif part.suffix == ".jsonl":
+            frames.append(pd.read_json(part, lines=True) if part.stat().st_size else pd.DataFrame(columns=columns))
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    non_empty = [f for f in frames if len(f)]
+    return pd.concat(non_empty, ignore_index=True) if non_empty else frames[0]

@@ -1,0 +1,121 @@
+"""Header fields: case number, the five dates, priority, and the layout of the letter."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional
+
+from ..dates import find_dates
+from ..resources import read_json
+from .sections import Section, header_end
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict:
+    data = read_json("header.json")
+    flags = re.IGNORECASE | re.MULTILINE
+    return {
+        "case_label": [re.compile(p, flags) for p in data["case_number"]["labels"]],
+        "case_value": re.compile(data["case_number"]["value"]),
+        "dates": {k: [re.compile(p, flags) for p in v] for k, v in data["dates"].items()},
+        "distance": data["max_value_distance"],
+        "priority_label": re.compile(data["priority"]["label"], flags),
+        "priority_values": {
+            k: re.compile(rf"\b(?:{v})\b", re.IGNORECASE) for k, v in data["priority"]["values"].items()
+        },
+        "layouts": read_json("layouts.json"),
+        "narrative": {
+            k: [re.compile(p, re.IGNORECASE) for p in v]
+            for k, v in data["narrative_dates"].items()
+            if isinstance(v, list)
+        },
+        "narrative_distance": data["narrative_dates"]["max_distance"],
+    }
+
+
+def case_number(text: str) -> Optional[str]:
+    """The IMR case number (``CM15-0194937``), labelled or, failing that, the first one seen."""
+    rules = _rules()
+    for label in rules["case_label"]:
+        for m in label.finditer(text, 0, min(len(text), 4000)):
+            value = rules["case_value"].search(text, m.end(), m.end() + 40)
+            if value:
+                return value.group(1)
+    value = rules["case_value"].search(text)
+    return value.group(1) if value else None
+
+
+def header_dates(text: str, sections: list[Section]) -> dict[str, Optional[str]]:
+    """Dates keyed by contract name, each read right after its label in the header block."""
+    rules = _rules()
+    # Letterhead letters put labels in the header and repeat some in prose; search the head.
+    limit = max(header_end(text, sections), 600)
+    values: dict[str, Optional[str]] = {}
+    for name, labels in rules["dates"].items():
+        values[name] = None
+        for label in labels:
+            m = label.search(text, 0, limit)
+            if not m:
+                continue
+            found = next(find_dates(text, m.end(), min(len(text), m.end() + rules["distance"])), None)
+            # The value must come before the next label on the line (two-column headers).
+            if found and ":" not in text[m.end():found.start].replace("\n", ""):
+                values[name] = found.iso
+                break
+    return values
+
+
+def narrative_date(text: str, sections: list[Section], name: str) -> Optional[str]:
+    """A date the case summary gives for ``name`` ("industrial injury on 1-7-15", "UR (9-10-15)")."""
+    rules = _rules()
+    summary = [s for s in sections if s.category == "case_summary"]
+    start, end = (summary[0].body_start, summary[0].end) if summary else (0, len(text))
+    best: Optional[tuple[int, str]] = None
+    for cue in rules["narrative"].get(name, []):
+        for m in cue.finditer(text, start, end):
+            found = next(find_dates(text, m.end(), min(end, m.end() + rules["narrative_distance"])), None)
+            if found and (best is None or m.start() < best[0]):
+                best = (m.start(), found.iso)
+                break
+    return best[1] if best else None
+
+
+def letter_date(text: str, sections: list[Section]) -> Optional[str]:
+    """A letterhead letter's own date line: a line that is only a date, in the header block."""
+    limit = header_end(text, sections)
+    for line in re.finditer(r"^[^\n]*$", text[:limit], re.MULTILINE):
+        stripped = line.group().strip()
+        found = next(find_dates(stripped), None)
+        if found and found.end - found.start >= len(stripped) - 1:
+            return found.iso
+    return None
+
+
+def priority(text: str, sections: list[Section]) -> Optional[str]:
+    """``standard`` or ``expedited`` from the ``Priority:`` label."""
+    rules = _rules()
+    m = rules["priority_label"].search(text, 0, max(header_end(text, sections), 600))
+    if not m:
+        return None
+    value = text[m.end():m.end() + 30]
+    for name, pattern in rules["priority_values"].items():
+        if pattern.search(value):
+            return name
+    return None
+
+
+def layout(text: str, sections: list[Section]) -> str:
+    """Which published layout the letter is in, from how it begins, then from its titles."""
+    config = _rules()["layouts"]
+    head = text[: config["begins_within_chars"]]
+    for entry in config["layouts"]:
+        if any(re.search(p, head, re.IGNORECASE) for p in entry["begins"]):
+            return entry["name"]
+    categories = {s.category for s in sections}
+    best, score = "unknown", 0
+    for entry in config["layouts"]:
+        hits = len(categories.intersection(entry["titles"]))
+        if hits > score:
+            best, score = entry["name"], hits
+    return best

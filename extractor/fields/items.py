@@ -1,0 +1,203 @@
+"""Disputed items: each decision line, its guideline lines and rationale, in all three layouts.
+
+- label form (2015 on): ``<service>: Upheld`` then ``Claims Administrator guideline:``,
+  ``MAXIMUS guideline:``, ``Decision rationale:``
+- sentence form (2013-14 letterhead): ``1. <service> is not medically necessary and appropriate.``
+- professional review: services under ISSUE AT DISPUTE, the decision in the rationale's conclusion
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+from ..resources import read_json
+from . import guidelines, services
+from .sections import Section, sections_of
+
+
+@dataclass
+class FoundItem:
+    """An item as found in the text, before it becomes a record item."""
+
+    service: str
+    decision: Optional[str]
+    line_start: int
+    line_end: int
+    fields: dict[str, Optional[str]] = field(default_factory=dict)
+    rationale_span: Optional[tuple[int, int]] = None
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict:
+    data = read_json("items.json")
+    flags = re.IGNORECASE | re.MULTILINE
+    return {
+        "label": re.compile(data["label_decision"], flags),
+        "values": data["decision_values"],
+        "partial": re.compile(data["partial_request"], re.IGNORECASE),
+        "trailing": re.compile(data["service_trailing"], re.IGNORECASE),
+        "sentence": re.compile(data["sentence_decision"], flags),
+        "label_blocks": {k: re.compile(v, flags) for k, v in data["label_blocks"].items()},
+        "sentence_blocks": {k: re.compile(v, flags) for k, v in data["sentence_blocks"].items()},
+        "issue_strip": re.compile(data["issue_line_strip"], re.IGNORECASE),
+        "issue_skip": re.compile(data["issue_line_skip"], re.IGNORECASE),
+        "upheld": re.compile(data["conclusion_upheld"], re.IGNORECASE),
+        "overturned": re.compile(data["conclusion_overturned"], re.IGNORECASE),
+    }
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _clean_service(line: str) -> str:
+    rules = _rules()
+    service = rules["partial"].sub("", line) if "original request" in line.lower() else line
+    service = re.sub(r"^\s*\d{1,2}\s*[.)]\s+", "", service)
+    return rules["trailing"].sub("", _squash(service)).strip()
+
+
+def _blocks(text: str, start: int, end: int, labels: dict[str, re.Pattern[str]]) -> tuple[dict, Optional[tuple[int, int]]]:
+    """Split ``text[start:end]`` at the block labels; return each label's text and the rationale span."""
+    hits = []
+    for name, pattern in labels.items():
+        m = pattern.search(text, start, end)
+        if m:
+            hits.append((m.start(), m.end(), name))
+    hits.sort()
+    values: dict[str, Optional[str]] = {name: None for name in labels}
+    span = None
+    for i, (_, body_start, name) in enumerate(hits):
+        body_end = hits[i + 1][0] if i + 1 < len(hits) else end
+        values[name] = _squash(text[body_start:body_end]) or None
+        if name == "rationale":
+            span = (body_start, body_end)
+    return values, span
+
+
+def _region(text: str, sections: list[Section], *categories: str) -> tuple[int, int]:
+    found = sections_of(sections, *categories)
+    if not found:
+        return 0, len(text)
+    # Decisions run to the end of the letter unless a later non-decision section starts.
+    start = found[0].body_start
+    later = [s for s in sections if s.title_start >= start and s.category not in categories]
+    return start, later[0].title_start if later else len(text)
+
+
+def _label_items(text: str, start: int, end: int) -> list[FoundItem]:
+    rules = _rules()
+    matches = list(rules["label"].finditer(text, start, end))
+    items = []
+    for i, m in enumerate(matches):
+        block_end = matches[i + 1].start() if i + 1 < len(matches) else end
+        values, span = _blocks(text, m.end(), block_end, rules["label_blocks"])
+        decision = rules["values"][m.group("decision").lower()]
+        items.append(FoundItem(_clean_service(m.group("line")), decision, m.start(), m.end(), values, span))
+    return items
+
+
+def _sentence_items(text: str, start: int, end: int) -> list[FoundItem]:
+    rules = _rules()
+    matches = list(rules["sentence"].finditer(text, start, end))
+    # The letter lists its decisions twice (cover letter, then rationale section): keep the
+    # last sentence for each number, the one followed by its guideline lines.
+    by_number: dict[str, re.Match[str]] = {}
+    for m in matches:
+        by_number[m.group("num")] = m
+    chosen = sorted(by_number.values(), key=lambda m: m.start())
+    items = []
+    for i, m in enumerate(chosen):
+        block_end = chosen[i + 1].start() if i + 1 < len(chosen) else end
+        values, span = _blocks(text, m.end(), block_end, rules["sentence_blocks"])
+        decision = "overturned" if not m.group("not") else "upheld"
+        items.append(FoundItem(_clean_service(m.group("service")), decision, m.start(), m.end(), values, span))
+    return items
+
+
+def _conclusion(sentences: list[tuple[int, int, str]]) -> tuple[Optional[str], Optional[tuple[int, int]]]:
+    """The decision stated by the last concluding sentence, and that sentence's span."""
+    rules = _rules()
+    for start, end, sentence in reversed(sentences):
+        if rules["upheld"].search(sentence):
+            return "upheld", (start, end)
+        if rules["overturned"].search(sentence):
+            return "overturned", (start, end)
+    return None, None
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2}
+
+
+def _review_items(text: str, sections: list[Section]) -> list[FoundItem]:
+    rules = _rules()
+    issue = sections_of(sections, "issue_at_dispute")
+    if not issue:
+        return []
+    body = text[issue[0].body_start:issue[0].end]
+    lines = []
+    offset = issue[0].body_start
+    for raw in body.split("\n"):
+        stripped = raw.strip().lstrip(":").strip()
+        if stripped and not rules["issue_skip"].search(stripped):
+            service = rules["issue_strip"].sub("", stripped).strip().rstrip(".;")
+            if service:
+                start = offset + raw.find(stripped)
+                lines.append((service, start, start + len(stripped)))
+        offset += len(raw) + 1
+    rationale = sections_of(sections, "rationale")
+    guideline = sections_of(sections, "guidelines")
+    guide_text = _squash(text[guideline[0].body_start:guideline[0].end]).lstrip(": ") if guideline else None
+    sentences: list[tuple[int, int, str]] = []
+    if rationale:
+        r = rationale[0]
+        for m in re.finditer(r"[^.\n]+(?:\.(?!\d)|\n|$)", text[r.body_start:r.end]):
+            sentences.append((r.body_start + m.start(), r.body_start + m.end(), m.group()))
+    items = []
+    for index, (service, start, end) in enumerate(lines):
+        if len(lines) == 1:
+            chosen = sentences
+        else:
+            words = _words(service)
+            chosen = [s for s in sentences if len(words & _words(s[2])) >= max(1, len(words) // 2)]
+        decision, _ = _conclusion(chosen)
+        span = (rationale[0].body_start, rationale[0].end) if rationale else None
+        values = {"claims_administrator_guideline": None, "maximus_guideline": guide_text,
+                  "rationale": _squash(text[span[0]:span[1]]).lstrip(": ") if span else None}
+        items.append(FoundItem(service, decision, start, end, values, span))
+    return items
+
+
+def find_items(text: str, sections: list[Section], layout: str) -> list[FoundItem]:
+    """All disputed items of the letter, in letter order."""
+    if layout == "professional_review":
+        found = _review_items(text, sections)
+        if found:
+            return found
+    start, end = _region(text, sections, "decisions")
+    found = _label_items(text, start, end)
+    if not found:
+        found = _sentence_items(text, start, end)
+    if not found and (start, end) != (0, len(text)):
+        found = _label_items(text, 0, len(text)) or _sentence_items(text, 0, len(text))
+    if not found and layout != "professional_review":
+        found = _review_items(text, sections)
+    return found
+
+
+def describe(item: FoundItem) -> dict:
+    """Classification and guideline fields of an item (what the record stores beyond the text)."""
+    ca = item.fields.get("claims_administrator_guideline")
+    mx = item.fields.get("maximus_guideline")
+    return {
+        "category": services.category(item.service),
+        "body_region": services.body_region(item.service),
+        "laterality": services.laterality(item.service),
+        "quantity": services.quantity(item.service),
+        "guideline_sources": guidelines.sources(ca, mx),
+        "guideline_sections": guidelines.sections(mx),
+    }

@@ -1,0 +1,49 @@
+"""Patient age and sex, as the case summary states them (null when it does not)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional
+
+from ..resources import read_json
+from .sections import Section, sections_of
+
+# Ages outside this range are read errors (a year, a page number), not ages of workers.
+_MIN_AGE, _MAX_AGE = 14, 100
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict:
+    data = read_json("header.json")["patient"]
+    return {
+        "age": re.compile(data["age"], re.IGNORECASE),
+        "sex": {k: re.compile(rf"\b(?:{v})\b", re.IGNORECASE) for k, v in data["sex"].items()},
+        "cue": re.compile(data["sex_cue"], re.IGNORECASE),
+    }
+
+
+def _summary(text: str, sections: list[Section]) -> str:
+    found = sections_of(sections, "case_summary")
+    return text[found[0].body_start:found[0].end] if found else text
+
+
+def patient(text: str, sections: list[Section]) -> tuple[Optional[int], Optional[str]]:
+    """Return ``(age, sex)`` from the case summary."""
+    rules = _rules()
+    summary = _summary(text, sections)
+    age = None
+    for m in rules["age"].finditer(summary):
+        value = int(m.group(1) or m.group(2))
+        if _MIN_AGE <= value <= _MAX_AGE:
+            age = value
+            break
+    sex = None
+    for sentence in re.split(r"(?<=[.;])\s+|\n", summary):
+        if not rules["cue"].search(sentence):
+            continue
+        hits = [(m.start(), name) for name, p in rules["sex"].items() for m in p.finditer(sentence)]
+        if hits:
+            sex = min(hits)[1]
+            break
+    return age, sex

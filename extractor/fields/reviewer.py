@@ -1,0 +1,85 @@
+"""Reviewer credentials: states of licensure and specialties, from labels or from prose."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..resources import read_csv, read_json
+from .sections import Section, sections_of
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict:
+    data = read_json("header.json")["reviewer"]
+    states = read_csv("us_states.csv")
+    names = {row["state"].lower(): row["state"] for row in states}
+    names.update({row["abbreviation"].lower(): row["state"] for row in states})
+    specialties = sorted((row["specialty"] for row in read_csv("specialties.csv")), key=len, reverse=True)
+    flags = re.IGNORECASE
+    return {
+        "licensure": re.compile(data["licensure_label"], flags),
+        "specialty": re.compile(data["specialty_label"], flags),
+        "license_cue": re.compile(data["prose_license_cue"], flags),
+        "specialty_cue": re.compile(data["prose_specialty_cue"], flags),
+        "state_names": names,
+        "state_re": re.compile(
+            r"\b(" + "|".join(re.escape(s["state"]) for s in sorted(states, key=lambda r: -len(r["state"]))) + r")\b",
+            flags,
+        ),
+        "specialty_re": re.compile(r"\b(" + "|".join(re.escape(s) for s in specialties) + r")\b", flags),
+        "specialty_names": {s.lower(): s for s in specialties},
+    }
+
+
+def _line_after(text: str, m: re.Match[str]) -> str:
+    end = text.find("\n", m.end())
+    return text[m.end(): end if end >= 0 else len(text)].strip()
+
+
+def _states(value: str) -> list[str]:
+    rules = _rules()
+    states: list[str] = []
+    for part in re.split(r"\s*(?:,|;|/|\band\b|&)\s*", value):
+        name = rules["state_names"].get(part.strip().strip(".").lower())
+        if name and name not in states:
+            states.append(name)
+    if not states:  # "Licensed in California" style values
+        for m in rules["state_re"].finditer(value):
+            name = rules["state_names"][m.group(1).lower()]
+            if name not in states:
+                states.append(name)
+    return states
+
+
+def _sentences_with(text: str, cue: re.Pattern[str]) -> list[str]:
+    return [s for s in re.split(r"(?<=[.;])\s+|\n", text) if cue.search(s)]
+
+
+def reviewer(text: str, sections: list[Section]) -> tuple[list[str], list[str]]:
+    """Return ``(licensure, specialties)``; empty lists when the letter does not say."""
+    rules = _rules()
+    licensure: list[str] = []
+    specialties: list[str] = []
+    m = rules["licensure"].search(text)
+    if m:
+        licensure = _states(_line_after(text, m))
+    m = rules["specialty"].search(text)
+    if m:
+        value = _line_after(text, m)
+        specialties = [s.strip().rstrip(".") for s in value.split(",") if s.strip().rstrip(".")]
+    if licensure and specialties:
+        return licensure, specialties
+    # Prose credentials ("board certified in ... and licensed in ..."): qualifications first.
+    found = sections_of(sections, "qualifications") or sections_of(sections, "how_made")
+    prose = text[found[0].body_start:found[0].end] if found else text
+    if not licensure:
+        for sentence in _sentences_with(prose, rules["license_cue"]):
+            licensure += [s for s in _states(sentence) if s not in licensure]
+    if not specialties:
+        for sentence in _sentences_with(prose, rules["specialty_cue"]):
+            for sm in rules["specialty_re"].finditer(sentence):
+                name = rules["specialty_names"][sm.group(1).lower()]
+                if name not in specialties:
+                    specialties.append(name)
+    return licensure, specialties

@@ -1,0 +1,43 @@
+"""Builds the spaCy ``Language``: a blank English pipeline plus this package's components.
+
+Built once per process (``load`` caches it): loading rules costs far more than a letter.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+
+from . import _extensions  # noqa: F401 - declares the Doc/Span extensions
+from . import components  # noqa: F401 - registers the factories
+from .components.letter_tokenizer import LetterTokenizer
+
+PIPE_NAMES = (
+    "extractor_sentences",
+    "extractor_sections",
+    "extractor_targets",
+    "extractor_context",
+    "extractor_fields",
+    "extractor_mentions",
+    "extractor_record",
+)
+
+
+def build(sentence_splitter: str = "fast") -> Language:
+    """Return a new pipeline. ``sentence_splitter="pyrush"`` uses medspaCy's PyRuSH instead."""
+    nlp = spacy.blank("en")
+    nlp.tokenizer = LetterTokenizer(nlp.tokenizer)
+    for name in PIPE_NAMES:
+        if name == "extractor_sentences" and sentence_splitter == "pyrush":
+            nlp.add_pipe("medspacy_pyrush")
+            continue
+        nlp.add_pipe(name)
+    return nlp
+
+
+@lru_cache(maxsize=2)
+def load(sentence_splitter: str = "fast") -> Language:
+    """The process-wide pipeline (built on first use)."""
+    return build(sentence_splitter)

@@ -1,0 +1,30 @@
+"""Text letters: UTF-8, with a cp1252 / latin-1 fallback that is reported as a warning."""
+
+from __future__ import annotations
+
+from ..errors import Errors, fail
+
+# Share of control characters above which decoded "text" is really binary data.
+_MAX_CONTROL_SHARE = 0.02
+
+
+def read_text_bytes(data: bytes) -> tuple[str, str, list[str]]:
+    """Decode text bytes; return ``(text, encoding, warnings)``."""
+    warnings: list[str] = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text, encoding = data.decode("utf-16"), "utf-16"
+    else:
+        try:
+            text, encoding = data.decode("utf-8-sig"), "utf-8"
+        except UnicodeDecodeError:
+            try:
+                text, encoding = data.decode("cp1252"), "cp1252"
+            except UnicodeDecodeError:
+                text, encoding = data.decode("latin-1"), "latin-1"
+            warnings.append(Errors.W001.format(encoding=encoding))
+    control = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if text and control / min(len(text), 20000) > _MAX_CONTROL_SHARE:
+        raise fail("read", "E003", kind="too many control characters for text")
+    if not text.strip():
+        raise fail("read", "E007")
+    return text, encoding, warnings

@@ -1,0 +1,133 @@
+"""Flattening records into table rows: letters, items, mentions, errors (joinable on ``doc_id``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+from .types import Record
+
+# Column order of each table; the writers use it so empty tables still have their columns.
+LETTER_COLUMNS = {
+    "doc_id": "string", "path": "string", "format": "string", "pages": "int64", "ocr": "bool",
+    "text_backend": "string", "layout": "string", "case_number": "string",
+    "injury_date": "string", "ur_denial_date": "string", "assigned_date": "string",
+    "decision_date": "string", "application_received_date": "string", "priority": "string",
+    "reviewer_licensure": "string", "reviewer_specialties": "string", "patient_age": "int64",
+    "patient_sex": "string", "diagnoses": "string", "work_status": "string",
+    "pain_scores": "string", "n_items": "int64", "n_upheld": "int64", "n_overturned": "int64",
+    "n_mentions": "int64", "warnings": "string", "text_chars": "int64",
+}
+ITEM_COLUMNS = {
+    "doc_id": "string", "case_number": "string", "index": "int64", "service": "string",
+    "category": "string", "body_region": "string", "laterality": "string", "quantity": "string",
+    "decision": "string", "medically_necessary": "bool",
+    "claims_administrator_guideline": "string", "maximus_guideline": "string",
+    "guideline_sources": "string", "guideline_sections": "string", "rationale": "string",
+    "evidence_start": "int64", "evidence_end": "int64", "evidence_page": "int64",
+}
+MENTION_COLUMNS = {
+    "doc_id": "string", "label": "string", "text": "string", "normalized": "string",
+    "kind": "string", "start": "int64", "end": "int64", "page": "int64", "section": "string",
+    "date": "string", "negated": "bool", "normal": "bool", "historical": "bool",
+    "hypothetical": "bool", "uncertain": "bool", "family": "bool",
+}
+ERROR_COLUMNS = {
+    "path": "string", "doc_id": "string", "stage": "string", "error": "string", "message": "string",
+}
+TABLES = {
+    "letters": LETTER_COLUMNS,
+    "items": ITEM_COLUMNS,
+    "mentions": MENTION_COLUMNS,
+    "errors": ERROR_COLUMNS,
+}
+
+
+def _join(values: list[str]) -> Optional[str]:
+    """Lists become '; '-joined strings so every format (CSV included) holds them alike."""
+    return "; ".join(values) if values else None
+
+
+def letter_row(record: Record) -> dict[str, Any]:
+    """The ``letters`` row of a record."""
+    items = record.items
+    return {
+        "doc_id": record.doc_id,
+        "path": record.source.path,
+        "format": record.source.format,
+        "pages": record.source.pages,
+        "ocr": record.source.ocr,
+        "text_backend": record.source.text_backend,
+        "layout": record.layout,
+        "case_number": record.case_number,
+        "injury_date": record.dates.injury,
+        "ur_denial_date": record.dates.ur_denial,
+        "assigned_date": record.dates.assigned,
+        "decision_date": record.dates.decision,
+        "application_received_date": record.dates.application_received,
+        "priority": record.priority,
+        "reviewer_licensure": _join(record.reviewer.licensure),
+        "reviewer_specialties": _join(record.reviewer.specialties),
+        "patient_age": record.patient.age,
+        "patient_sex": record.patient.sex,
+        "diagnoses": _join(record.diagnoses),
+        "work_status": json.dumps([w.__dict__ for w in record.work_status]) if record.work_status else None,
+        "pain_scores": json.dumps([p.__dict__ for p in record.pain_scores]) if record.pain_scores else None,
+        "n_items": len(items),
+        "n_upheld": sum(1 for i in items if i.decision == "upheld"),
+        "n_overturned": sum(1 for i in items if i.decision == "overturned"),
+        "n_mentions": len(record.mentions),
+        "warnings": _join(record.warnings),
+        "text_chars": len(record.text),
+    }
+
+
+def item_rows(record: Record) -> list[dict[str, Any]]:
+    """The ``items`` rows of a record."""
+    rows = []
+    for item in record.items:
+        rows.append({
+            "doc_id": record.doc_id,
+            "case_number": record.case_number,
+            "index": item.index,
+            "service": item.service,
+            "category": item.category,
+            "body_region": item.body_region,
+            "laterality": item.laterality,
+            "quantity": item.quantity,
+            "decision": item.decision,
+            "medically_necessary": item.medically_necessary,
+            "claims_administrator_guideline": item.claims_administrator_guideline,
+            "maximus_guideline": item.maximus_guideline,
+            "guideline_sources": _join(item.guideline_sources),
+            "guideline_sections": _join(item.guideline_sections),
+            "rationale": item.rationale,
+            "evidence_start": item.evidence.start if item.evidence else None,
+            "evidence_end": item.evidence.end if item.evidence else None,
+            "evidence_page": item.evidence.page if item.evidence else None,
+        })
+    return rows
+
+
+def mention_rows(record: Record) -> list[dict[str, Any]]:
+    """The ``mentions`` rows of a record."""
+    return [
+        {"doc_id": record.doc_id, **{k: getattr(m, k) for k in MENTION_COLUMNS if k != "doc_id"}}
+        for m in record.mentions
+    ]
+
+
+def error_row(path: Optional[str], stage: str, error: str, message: str,
+              doc_id: Optional[str] = None) -> dict[str, Any]:
+    """The ``errors`` row of an input that did not become a record."""
+    return {"path": path, "doc_id": doc_id, "stage": stage, "error": error, "message": message}
+
+
+def rows_of(record: Record) -> dict[str, list[dict[str, Any]]]:
+    """All table rows of one record, keyed by table name."""
+    return {
+        "letters": [letter_row(record)],
+        "items": item_rows(record),
+        "mentions": mention_rows(record),
+        "errors": [],
+    }
