@@ -20,7 +20,7 @@ from .resources import read_json
 # A line counts as a section title when most of its letters are capitals.
 _MIN_TITLE_UPPER_SHARE = 0.85
 # A line shared by at least this share of pages (and by 2+) at the top/bottom is furniture.
-_FURNITURE_PAGE_SHARE = 0.5
+_FURNITURE_PAGE_SHARE = 0.6
 _EDGE_LINES = 3
 
 
@@ -104,20 +104,20 @@ def _furniture(lines: list[_Line], n_pages: int) -> set[int]:
     drop = {i for i, line in enumerate(lines) if any(p.match(line.text) for p in rules.drop_line)}
     if n_pages < 2:
         return drop
-    edges: dict[int, list[int]] = {}
+    # A running header or footer sits at the same place from the top or bottom of each page.
+    keys: dict[int, tuple[int, str]] = {}
     for page in range(1, n_pages + 1):
         idx = [i for i, ln in enumerate(lines) if ln.page == page and ln.text.strip()]
-        edges[page] = idx[:_EDGE_LINES] + idx[-_EDGE_LINES:]
-    keys = {i: re.sub(r"\d+", "#", lines[i].text.strip().lower()) for p in edges for i in edges[p]}
-    pages_with = Counter()
-    for page, idx in edges.items():
-        for key in {keys[i] for i in idx}:
-            pages_with[key] += 1
+        for position, i in enumerate(idx[:_EDGE_LINES]):
+            keys[i] = (position, re.sub(r"\d+", "#", lines[i].text.strip().lower()))
+        for position, i in enumerate(reversed(idx[-_EDGE_LINES:])):
+            keys.setdefault(i, (-1 - position, re.sub(r"\d+", "#", lines[i].text.strip().lower())))
+    pages_with = Counter(keys.values())
     threshold = max(2, _FURNITURE_PAGE_SHARE * n_pages)
-    for idx in edges.values():
-        for i in idx:
-            if pages_with[keys[i]] >= threshold and len(keys[i]) > 2:
-                drop.add(i)
+    for i, key in keys.items():
+        # One-word lines ("necessary.") repeat by chance at page ends; furniture has more.
+        if pages_with[key] >= threshold and (len(key[1].split()) >= 2 or "#" in key[1]):
+            drop.add(i)
     return drop
 
 

@@ -97,6 +97,67 @@ def run(
         raise typer.Exit(1)
 
 
+@app.command()
+def evaluate(
+    folders: List[Path] = typer.Argument(..., help="Folders (or files) with NAME.gold.json annotations."),
+    letters: Optional[Path] = typer.Option(None, help="Folder of letters that gold files name with 'letter'."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    errors: bool = typer.Option(False, "--errors", help="List every miss: letter, field, expected, got."),
+    baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="Also score medspaCy's default pipeline."),
+    pdf: bool = typer.Option(False, "--pdf", help="Score the PDF rendering of text letters where it exists."),
+) -> None:
+    """Score the extractor against gold annotations, per field, split and layout."""
+    _setup_logging(False)
+    from .evaluate import evaluate as run_evaluation
+
+    report = run_evaluation(folders, letters_dir=letters, baseline=baseline, pdf=pdf)
+    data = report.to_dict()
+    if as_json:
+        typer.echo(json.dumps(data, indent=2))
+    else:
+        _print_report(data)
+    if errors:
+        for miss in report.misses():
+            typer.echo(f"{miss.letter}\t{miss.field}\texpected={json.dumps(miss.expected)}\tgot={json.dumps(miss.got)}")
+    for failed in data["failed"]:
+        console.print(f"[red]not scored[/red] {failed['letter']}: {failed['error']}")
+
+
+def _print_report(data: dict) -> None:
+    out = Console()
+    groups = data["groups"]
+    names = [g for g in groups if g.startswith("split:")] + [g for g in groups if g.startswith("layout:")]
+    if "all" in groups:
+        names.append("all")
+    fields = sorted({f for g in names for f in groups[g]})
+    table = Table(title=f"imr-extract evaluate: {data['letters']} letters (micro; macro in brackets)")
+    table.add_column("field")
+    for name in names:
+        table.add_column(name.replace("split:", "").replace("layout:", ""), justify="right")
+    for f in fields:
+        kind = next(groups[g][f]["kind"] for g in names if f in groups[g])
+        row = [f"{f} ({'acc' if kind == 'accuracy' else 'F1'})"]
+        for name in names:
+            cell = groups[name].get(f)
+            row.append(f"{cell['micro']:.3f} [{cell['macro']:.2f}] n={cell['n']}" if cell else "")
+        table.add_row(*row)
+    out.print(table)
+    if data["baseline"]:
+        base = Table(title="medspaCy default pipeline on the same gold mentions (all letters)")
+        base.add_column("field")
+        base.add_column("medspaCy default", justify="right")
+        base.add_column("imr-extractor", justify="right")
+        ours = groups.get("all", {})
+        for key, value in data["baseline"].items():
+            if key == "description":
+                continue
+            mine = ours.get(key) if key != "mentions" else ours.get("mentions")
+            value_text = f"{value.get('micro', value.get('recall')):.3f}"
+            mine_text = f"{mine.get('recall', mine['micro']):.3f}" if mine and key == "mentions" else (f"{mine['micro']:.3f}" if mine else "")
+            base.add_row(key, value_text, mine_text)
+        out.print(base)
+
+
 def _print_summary(summary, out: Path) -> None:
     table = Table(title=f"imr-extract run → {out}", show_header=False)
     table.add_row("inputs", str(summary.inputs))

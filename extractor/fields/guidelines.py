@@ -16,6 +16,9 @@ def _rules() -> dict:
         "sources": [(name, re.compile(p, re.IGNORECASE)) for name, p in data["sources"]],
         "other": re.compile(data["other"], re.IGNORECASE),
         "section": re.compile(data["section_label"], re.IGNORECASE),
+        # A new chapter inside a section list: ", and Forearm, Wrist, and Hand Complaints 2004,"
+        "chapter": re.compile(rf",?\s*(?:and\s+)?{data['chapters']}[^.:]*?\b(?:19|20)\d{{2}}\b,?\s*$"),
+        "known": sorted(data["known_sections"], key=len, reverse=True),
     }
 
 
@@ -48,14 +51,33 @@ def sections(line: Optional[str]) -> list[str]:
         return []
     rules = _rules()
     names: list[str] = []
-    for m in rules["section"].finditer(line):
-        rest = line[m.end():]
+    labels = list(rules["section"].finditer(line))
+    for i, m in enumerate(labels):
+        rest = line[m.end(): labels[i + 1].start() if i + 1 < len(labels) else len(line)]
         # The list ends at the next sentence ("... Summary. Decision based on ...") or at the
         # next chapter that names its own sections (", and Chronic Pain ... 2016, Section(s):").
-        stop = re.search(r"\.\s+[A-Z]|\.$|,?\s*(?:and\s+)?[A-Z][^,.:]*\b(?:19|20)\d{2}\b,?\s*Section", rest)
+        stop = re.search(r"\.\s+[A-Z]|\.$", rest)
         segment = rest[: stop.start()] if stop else rest
+        if i + 1 < len(labels):
+            chapter = rules["chapter"].search(segment)
+            if chapter:
+                segment = segment[: chapter.start()]
+        # Numbered titles ("3.3 Opioids for Chronic Pain and ...: ...") are one name each.
+        if re.match(r"\s*\d+(?:\.\d+)+\s", segment):
+            parts_numbered = [p.strip(" ,.;") for p in re.split(r",\s*(?=\d+(?:\.\d+)+\s)", segment)]
+            names += [p for p in parts_numbered if p and p not in names]
+            continue
+        protected: dict[str, str] = {}
+        for j, title in enumerate(rules["known"]):
+            if title.lower() in segment.lower():
+                key = f"\x00{j}\x00"
+                start = segment.lower().index(title.lower())
+                protected[key] = segment[start:start + len(title)]
+                segment = segment[:start] + key + segment[start + len(title):]
         parts: list[str] = []
         for part in re.split(r",\s*|\s+and\s+", segment):
+            for key, title in protected.items():
+                part = part.replace(key, title)
             part = part.strip().strip(".;")
             if not part or part.lower() == "and":
                 continue

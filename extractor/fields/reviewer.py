@@ -75,7 +75,10 @@ def reviewer(text: str, sections: list[Section]) -> tuple[list[str], list[str]]:
     prose = text[found[0].body_start:found[0].end] if found else text
     if not licensure:
         for sentence in _sentences_with(prose, rules["license_cue"]):
-            licensure += [s for s in _states(sentence) if s not in licensure]
+            for sm in rules["state_re"].finditer(sentence):
+                name = rules["state_names"][sm.group(1).lower()]
+                if name not in licensure:
+                    licensure.append(name)
     if not specialties:
         for sentence in _sentences_with(prose, rules["specialty_cue"]):
             for sm in rules["specialty_re"].finditer(sentence):

@@ -14,7 +14,12 @@ def _rules() -> dict:
     data = read_json("services.json")
     flags = re.IGNORECASE
     return {
-        "categories": [(name, re.compile(p, flags)) for name, p in data["categories"]],
+        "categories": [
+            (row["category"], re.compile(row["pattern"], flags),
+             re.compile(row["unless"], flags) if row.get("unless") else None)
+            for row in data["categories"]
+        ],
+        "prefix": re.compile(data["service_prefix_strip"], flags),
         "regions": [(name, re.compile(p, flags)) for name, p in data["body_regions"]],
         "laterality": [(name, re.compile(p, flags)) for name, p in data["laterality"]],
         "numbers": data["number_words"],
@@ -38,11 +43,13 @@ def _drug_names() -> re.Pattern[str]:
 def category(service: str) -> str:
     """The service category: the first table row whose pattern matches; a drug name wins early."""
     rules = _rules()
+    # "Associated surgical service: Cold therapy unit" is classified by what follows the label.
+    service = rules["prefix"].sub("", service)
     drug = _drug_names().search(service)
-    for name, pattern in rules["categories"]:
+    for name, pattern, unless in rules["categories"]:
         if name == "medication" and drug:
             return "medication"
-        if pattern.search(service):
+        if pattern.search(service) and not (unless and unless.search(service)):
             return name
     return "medication" if drug else "other"
 
@@ -82,6 +89,11 @@ def quantity(service: str) -> Optional[str]:
             return f"#{m.group('n')}"
         if kind == "course":
             return f"{_number(m.group('a'))}x{_number(m.group('b'))}"
+        if kind == "course_range":
+            return f"{m.group('a')}-{m.group('a2')}x{_number(m.group('b'))}"
+        if kind in ("sessions_after", "hours"):
+            unit = m.group("unit").lower()
+            return f"{m.group('n')} {unit if unit.endswith('s') else unit + 's'}"
         if kind == "sessions":
             unit = m.group("unit").lower()
             unit = unit if unit.endswith("s") else unit + "s"
