@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .dates import find_dates
 from .resources import read_json
 
 # A line counts as a section title when most of its letters are capitals.
@@ -121,6 +122,11 @@ def _furniture(lines: list[_Line], n_pages: int) -> set[int]:
     return drop
 
 
+def _only_date(line: str) -> bool:
+    found = next(find_dates(line), None)
+    return found is not None and found.start <= 1 and found.end >= len(line.rstrip(" .")) - 1
+
+
 def _joiner(prev: str, nxt: str) -> str:
     """How two consecutive non-blank lines are glued: '' (hyphen), ' ' (wrap) or '\n'."""
     rules = _rules()
@@ -131,6 +137,8 @@ def _joiner(prev: str, nxt: str) -> str:
         return " "
     if rules.break_before.match(n):
         return "\n"
+    if _only_date(n) or _only_date(p):
+        return "\n"  # a letter's date line stands alone
     p_title, n_title = _is_title(p), _is_title(n)
     if p_title and n_title and not p.endswith(":"):
         return " "  # a title wrapped over two lines

@@ -28,6 +28,7 @@ class LetterMentions:
         self.section_map = rules["section_map"]
         self.skip_sections = set(rules["skip_sections"])
         self.carry_labels = set(rules["carry_date_labels"])
+        self.skip_sentence = re.compile(rules["skip_sentence_starts"], re.IGNORECASE)
 
     def _section(self, fields: dict, offset: int) -> str:
         for item in fields["items"]:
@@ -58,7 +59,10 @@ class LetterMentions:
         last_finding = None
         for ent in doc.ents:
             section = self._section(fields, ent.start_char)
-            if section in self.skip_sections:
+            # Boilerplate sections name no patient facts; a text with no sections is all summary.
+            if not fields["sections"]:
+                section = "case_summary"
+            elif section in self.skip_sections:
                 continue
             # "Magnetic resonance imaging (MRI)": the abbreviation repeats the mention before it.
             if mentions and mentions[-1]["normalized"].lower() == (ent._.imr_normalized or ent.text).lower() \
@@ -66,6 +70,8 @@ class LetterMentions:
                 continue
             previous_end = ent.end_char
             sent = ent.sent
+            if self.skip_sentence.match(sent.text):
+                continue  # guideline citations name chapters ("Chronic Pain ..."), not findings
             dates = self._dates(text, sent, sentence_dates)
             before = [d for d in dates if d.end <= ent.start_char]
             date = before[-1].iso if before else (dates[0].iso if dates else None)
@@ -78,7 +84,9 @@ class LetterMentions:
                 last_finding = (sent.start, date)
             label = ent.label_
             if label in self.service_labels and (
-                any(s <= ent.start_char < e for s, e in lines) or self.request.search(sent.text)
+                any(s <= ent.start_char < e for s, e in lines)
+                or self.request.search(sent.text)
+                or (section == "rationale" and not ent._.is_historical)
             ):
                 label = "SERVICE"
             mentions.append({
