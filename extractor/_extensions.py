@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from spacy.tokens import Doc, Span
 
 from .types import Record
@@ -11,7 +13,7 @@ RECORD_KEY = "imr_record"
 
 def _doc_record(doc: Doc) -> Record | None:
     data = doc.user_data.get(RECORD_KEY)
-    return Record.from_dict(data) if data is not None else None
+    return Record.from_dict(json.loads(data)) if data is not None else None
 
 
 # Values are plain data (dicts, lists, ints) so Docs survive nlp.pipe(n_process=...), which

@@ -5,6 +5,7 @@ Built once per process (``load`` caches it): loading rules costs far more than a
 
 from __future__ import annotations
 
+import warnings
 from functools import lru_cache
 
 import spacy
@@ -13,6 +14,9 @@ from spacy.language import Language
 from . import _extensions  # noqa: F401 - declares the Doc/Span extensions
 from . import components  # noqa: F401 - registers the factories
 from .components.letter_tokenizer import LetterTokenizer
+
+# medspaCy's matchers warn on every Doc when a rule set has only phrase (literal) rules.
+warnings.filterwarnings("ignore", message=r"\[W036\]")
 
 PIPE_NAMES = (
     "extractor_sentences",

@@ -2,6 +2,7 @@
 
 
 import hashlib
+import json
 from bisect import bisect_right
 
 from spacy.language import Language
@@ -10,9 +11,18 @@ from spacy.tokens import Doc
 from .._extensions import RECORD_KEY
 from ..types import Record
 
-# Keys kept out of user_data so Docs stay serializable across processes (medspaCy stores
-# Python objects there: sections, ConText graphs, rule objects).
-_PLAIN = (str, int, float, bool, type(None), list, dict, tuple)
+
+
+def _plain(value) -> bool:
+    """Plain data only: medspaCy registers msgpack encoders for its objects, but some of
+    them (sections) cannot be decoded again, so anything that is not plain data is dropped."""
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(_plain(k) and _plain(v) for k, v in value.items())
+    return False
 
 
 def text_id(text: str) -> str:
@@ -60,7 +70,12 @@ class LetterRecord:
             "warnings": warnings,
             "text": doc.text,
         })
-        doc.user_data[RECORD_KEY] = record
-        for key in [k for k, v in doc.user_data.items() if not isinstance(v, _PLAIN)]:
+        # Stored as JSON text: medspaCy's msgpack decoder takes any dict with a "section" key
+        # for one of its own objects, which breaks Docs sent between processes.
+        doc.user_data[RECORD_KEY] = json.dumps(record)
+        doc._.imr_fields = None
+        # medspaCy keeps Python objects in user_data (sections, ConText graphs, rule objects);
+        # they are dropped so Docs can travel between processes in nlp.pipe(n_process=...).
+        for key in [k for k, v in doc.user_data.items() if not _plain(v)]:
             del doc.user_data[key]
         return doc

@@ -1,0 +1,32 @@
+# Two commands set everything up: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test eval bench render clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+## demo: build the environment, parse the corpus, write the dataset, print a summary
+demo: $(STAMP)
+	$(BIN)/imr-extract run corpora --out out/corpus
+
+## test: run the test suite (pytest's "no tests" exit code 5 fails the build)
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## eval: score the extractor on the gold corpus (written letters and real-letter gold)
+eval: $(STAMP)
+	$(BIN)/imr-extract evaluate corpora
+
+## render: render the corpus letters to PDFs in corpora/pdf
+render: $(STAMP)
+	$(BIN)/python scripts/render_pdf.py corpora corpora/pdf
+
+clean:
+	rm -rf $(VENV) out corpora/pdf

@@ -1,0 +1,46 @@
+"""Shared fixtures: the pipeline (built once), the seed letter, the corpus and its PDF renderings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPORA = ROOT / "corpora"
+SHARED = ROOT.parent / "shared"
+SAMPLE = SHARED / "samples" / "imr-sample-1.txt"
+REAL = SHARED / "real" / "dev"
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The process-wide pipeline."""
+    from extractor import load
+
+    return load()
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    """The published sample letter (skips when shared/ is not beside the project)."""
+    if not SAMPLE.exists():
+        pytest.skip(f"seed letter not found at {SAMPLE}")
+    return SAMPLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def corpus_letters() -> list[Path]:
+    """Every written corpus letter."""
+    return sorted(CORPORA.glob("*/*.txt"))
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory, corpus_letters) -> Path:
+    """The corpus rendered to PDFs (same relative paths under a temporary folder)."""
+    from extractor.render import render_folder
+
+    dest = tmp_path_factory.mktemp("pdf")
+    render_folder(CORPORA, dest)
+    return dest

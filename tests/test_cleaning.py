@@ -1,0 +1,64 @@
+"""Cleaning: hard-wrapped PDF text becomes one line per sentence group, with a page map."""
+
+from extractor.cleaning import clean_pages
+
+
+def test_cleaning_joins_wrapped_prose():
+    clean = clean_pages(["The injured worker reported pain in the back\nwith lower extremity radiation.\n"])
+    assert clean.text == "The injured worker reported pain in the back with lower extremity radiation."
+
+
+def test_cleaning_keeps_labels_and_titles_on_their_own_lines():
+    page = (
+        "CLINICAL CASE SUMMARY\nThe patient is a 40 year old man.\nIMR ISSUES, DECISIONS AND RATIONALES\n"
+        "Physical therapy for the lumbar spine, two times a week\nfor four weeks: Upheld\n"
+        "Claims Administrator guideline: Decision based on MTUS Low Back\nComplaints 2004.\n"
+    )
+    lines = clean_pages([page]).text.split("\n")
+    assert "Physical therapy for the lumbar spine, two times a week for four weeks: Upheld" in lines
+    assert "Claims Administrator guideline: Decision based on MTUS Low Back Complaints 2004." in lines
+    assert lines[0] == "CLINICAL CASE SUMMARY"
+
+
+def test_cleaning_joins_a_lone_decision_word():
+    text = clean_pages(["Additional physical therapy for the right hip and foot:\nUpheld\n"]).text
+    assert text == "Additional physical therapy for the right hip and foot: Upheld"
+
+
+def test_cleaning_joins_titles_wrapped_over_two_lines():
+    text = clean_pages(["MEDICAL TREATMENT GUIDELINE(S) RELIED UPON BY PROFESSIONAL\nREVIEWER AND WHY:\nThe MTUS applies.\n"]).text
+    assert text.split("\n")[0] == "MEDICAL TREATMENT GUIDELINE(S) RELIED UPON BY PROFESSIONAL REVIEWER AND WHY:"
+
+
+def test_cleaning_drops_page_numbers_and_running_headers():
+    pages = [
+        "Independent Medical Review letter\nFirst page text ends here.\nPage 1 of 2\n",
+        "Independent Medical Review letter\nSecond page text.\nPage 2 of 2\n",
+    ]
+    clean = clean_pages(pages)
+    assert "Page 1 of 2" not in clean.text and "Independent Medical Review letter" not in clean.text
+    assert clean.text == "First page text ends here.\nSecond page text."
+
+
+def test_cleaning_maps_offsets_to_pages_and_source():
+    pages = ["Alpha line one.\n", "Beta line two.\n"]
+    clean = clean_pages(pages)
+    beta = clean.text.index("Beta")
+    assert clean.page_of(0) == 1 and clean.page_of(beta) == 2
+    assert clean.source[clean.to_source(beta):].startswith("Beta")
+
+
+def test_cleaning_joins_sentences_across_a_page_break():
+    clean = clean_pages(["The Utilization Review\n", "documentation dated 1-6-17 non-certified the request.\n"])
+    assert clean.text == "The Utilization Review documentation dated 1-6-17 non-certified the request."
+    assert clean.page_of(clean.text.index("documentation")) == 2
+
+
+def test_cleaning_treats_double_spaced_dumps_as_single_spaced():
+    page = "The patient reported pain \n\nin the back.\n\nCervical exam was normal.\n\n"
+    assert clean_pages([page]).text == "The patient reported pain in the back.\nCervical exam was normal."
+
+
+def test_cleaning_normalizes_quotes_ligatures_and_pdf_hyphens():
+    text = clean_pages(["\u201cred \ufb02ag\u201d findings were non\ufffecertified\u2014not \u2018seen\u2019."]).text
+    assert text == "\"red flag\" findings were non-certified-not 'seen'."

@@ -1,0 +1,94 @@
+"""Header fields in the three layouts, including the interleaved two-column header."""
+
+import pytest
+
+from extractor import extract_text
+
+TWO_COLUMN = """Case Number: CM16-0219557
+Date Assigned: 11/18/2016 Date of Injury: 10/10/2016
+Decision Date: 12/19/2016 UR Denial Date: 11/09/2016
+Priority: Standard Application
+Received:
+11/14/2016
+HOW THE IMR FINAL DETERMINATION WAS MADE
+The Expert Reviewer has the following credentials:
+State(s) of Licensure: Texas,New York,California
+Certification(s)/Specialty: Physical Medicine & Rehabilitation, Pain Management
+CLINICAL CASE SUMMARY
+The injured worker is a female who sustained an industrial injury on 10-10-16.
+IMR ISSUES, DECISIONS AND RATIONALES
+MRI of the left shoulder: Upheld
+"""
+
+ONE_PER_LINE = """IMR Case Number:  CM15-0101010
+Date Assigned:  06/02/2015
+Date of Injury:  3-4-13
+Decision Date:  July 1, 2015
+UR Denial Date:  05/12/2015
+Priority:  Expedited
+Application Received:  05/20/2015
+HOW THE IMR FINAL DETERMINATION WAS MADE
+State(s) of Licensure: California
+Certification(s)/Specialty: Orthopedic Surgery
+CLINICAL CASE SUMMARY
+The patient is a 61-year-old man injured at work.
+IMR ISSUES, DECISIONS AND RATIONALES
+Knee brace: Overturned
+"""
+
+
+def test_header_two_column_interleaved():
+    record = extract_text(TWO_COLUMN)
+    assert record.case_number == "CM16-0219557"
+    assert record.dates.assigned == "2016-11-18"
+    assert record.dates.injury == "2016-10-10"
+    assert record.dates.decision == "2016-12-19"
+    assert record.dates.ur_denial == "2016-11-09"
+    assert record.dates.application_received == "2016-11-14"
+    assert record.priority == "standard"
+    assert record.layout == "case_number_header"
+
+
+def test_header_one_field_per_line_with_two_spaces():
+    record = extract_text(ONE_PER_LINE)
+    assert record.case_number == "CM15-0101010"
+    assert record.dates.injury == "2013-03-04"
+    assert record.dates.decision == "2015-07-01"
+    assert record.dates.application_received == "2015-05-20"
+    assert record.priority == "expedited"
+
+
+def test_header_reviewer_states_list():
+    record = extract_text(TWO_COLUMN)
+    assert record.reviewer.licensure == ["Texas", "New York", "California"]
+    assert record.reviewer.specialties == ["Physical Medicine & Rehabilitation", "Pain Management"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "age", "sex"),
+    [
+        ("The injured worker is a 35-year-old female who sustained an injury.", 35, "female"),
+        ("The injured worker is a 57 year old male, who sustained an industrial injury.", 57, "male"),
+        ("This case involves a now 36-year-old female with a history of a claim.", 36, "female"),
+        ("The injured worker is a female who sustained an industrial injury.", None, "female"),  # no age
+        ("The applicant is a 29-year-old who has filed a claim for knee pain.", 29, None),  # no sex
+        ("The patient, a 44 y/o gentleman, fell from a ladder.", 44, "male"),
+    ],
+)
+def test_header_patient_age_and_sex(sentence, age, sex):
+    record = extract_text(f"CLINICAL CASE SUMMARY\n{sentence}\nIMR ISSUES, DECISIONS AND RATIONALES\nMRI: Upheld\n")
+    assert (record.patient.age, record.patient.sex) == (age, sex)
+
+
+def test_header_reviewer_from_prose():
+    text = (
+        "MEDICAL PROFESSIONAL REVIEW\nCase Number: CM14-0000001\nISSUE AT DISPUTE:\nTENS unit\n"
+        "RATIONALE FOR WHY THE REQUESTED TREATMENT/SERVICE IS/WAS NOT MEDICALLY NECESSARY:\n"
+        "The TENS unit is not medically necessary.\nMEDICAL REVIEWER QUALIFICATIONS:\n"
+        "The reviewer is board certified in Physical Medicine and Rehabilitation and Pain Medicine "
+        "and is licensed in California and Nevada.\n"
+    )
+    record = extract_text(text)
+    assert record.layout == "professional_review"
+    assert record.reviewer.licensure == ["California", "Nevada"]
+    assert record.reviewer.specialties == ["Physical Medicine and Rehabilitation", "Pain Medicine"]

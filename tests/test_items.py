@@ -1,0 +1,125 @@
+"""Disputed items: the label form, the 2013-14 sentence form, professional review, many items."""
+
+from extractor import extract_text
+
+DECISIONS = "IMR ISSUES, DECISIONS AND RATIONALES\nThe Final Determination was based on decisions for the disputed items/services set forth below:\n"
+
+
+def _letter(body: str) -> str:
+    return "Case Number: CM16-0000001\nCLINICAL CASE SUMMARY\nThe injured worker is a 40 year old male.\n" + DECISIONS + body
+
+
+def test_items_label_form_with_several_items_in_order():
+    body = (
+        "Norco 10/325mg #60: Overturned\n"
+        "Claims Administrator guideline: Decision based on MTUS Chronic Pain Medical Treatment Guidelines.\n"
+        "MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment Guidelines, Section(s): Opioids, criteria for use.\n"
+        "Decision rationale: Function improved. The request is medically necessary.\n"
+        "Physical therapy two times a week for four weeks, lumbar spine: Upheld\n"
+        "Claims Administrator guideline: Decision based on MTUS Low Back Complaints 2004.\n"
+        "MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): Physical Medicine. Decision based on Non-MTUS Citation Official Disability Guidelines (ODG), Low Back Chapter.\n"
+        "Decision rationale: No gains were documented. The request is not medically necessary.\n"
+    )
+    record = extract_text(_letter(body))
+    first, second = record.items
+    assert (first.index, first.service, first.decision, first.medically_necessary) == (1, "Norco 10/325mg #60", "overturned", True)
+    assert (first.category, first.quantity) == ("medication", "#60")
+    assert first.guideline_sections == ["Opioids, criteria for use"]
+    assert (second.category, second.body_region, second.quantity) == ("physical_therapy", "lumbar spine", "2x4")
+    assert second.guideline_sources == ["MTUS", "ODG"]
+    assert second.guideline_sections == ["Physical Medicine"]
+    assert second.rationale == "No gains were documented. The request is not medically necessary."
+
+
+def test_items_wrapped_decision_lines():
+    body = (
+        "Referral to chiropractor for evaluation of low back pain and left groin pain, twice a week\n"
+        "for 3 weeks: Upheld\n"
+        "Claims Administrator guideline: Decision based on MTUS.\n"
+        "Decision rationale: Not supported.\n"
+        "Additional physical therapy three times a week for two weeks of the right hip and foot:\n"
+        "Upheld\n"
+        "Decision rationale: Not supported either.\n"
+    )
+    record = extract_text(_letter(body))
+    assert [i.service for i in record.items] == [
+        "Referral to chiropractor for evaluation of low back pain and left groin pain, twice a week for 3 weeks",
+        "Additional physical therapy three times a week for two weeks of the right hip and foot",
+    ]
+    assert record.items[1].laterality == "right" and record.items[1].quantity == "3x2"
+
+
+def test_items_partial_request_keeps_the_remaining_portion():
+    body = (
+        "Acupuncture for 8 sessions was the original request. Acupuncture for 6 sessions was\n"
+        "authorized by the Claims Administrator. The remaining IMR eligible portion of the\n"
+        "original request, Acupuncture for 2 sessions is: Upheld\n"
+        "Decision rationale: Six sessions were already authorized.\n"
+    )
+    item = extract_text(_letter(body)).items[0]
+    assert item.service == "Acupuncture for 2 sessions"
+    assert item.category == "acupuncture" and item.quantity == "2 sessions"
+
+
+def test_items_sentence_form_of_2013_letters():
+    text = (
+        "MAXIMUS FEDERAL SERVICES, INC.\nIndependent Medical Review\nDated: December 20, 2013\n"
+        "IMR Case Number: CM13-0012345\nDate of UR Decision: 10/2/2013\nDate of Injury: 3/14/2011\n"
+        "Final Determination Letter\n1. Lidoderm patches 5% #30 is not medically necessary and appropriate.\n"
+        "2. Physical therapy twice a week for six weeks for the lumbar spine is medically necessary and appropriate.\n"
+        "HOW THE IMR FINAL DETERMINATION WAS MADE\nThe physician reviewer is Board Certified in Anesthesiology and is licensed to practice in California.\n"
+        "DOCUMENTS REVIEWED\n1. Utilization review determination\n"
+        "CLINICAL CASE SUMMARY\nThe patient is a 52-year-old woman.\n"
+        "IMR DECISION(S) AND RATIONALE(S)\n"
+        "1. Lidoderm patches 5% #30 is not medically necessary and appropriate.\n"
+        "The Claims Administrator based its decision on the Chronic Pain Medical Treatment Guidelines, page 56.\n"
+        "The Expert Reviewer based his/her decision on the MTUS Chronic Pain Medical Treatment Guidelines, Lidoderm, page 56-57.\n"
+        "Rationale for the Decision: There is no trial of first-line therapy.\n"
+        "2. Physical therapy twice a week for six weeks for the lumbar spine is medically necessary and appropriate.\n"
+        "The Claims Administrator based its decision on the MTUS.\n"
+        "The Expert Reviewer based his/her decision on the MTUS Chronic Pain Medical Treatment Guidelines, Physical Medicine.\n"
+        "Rationale for the Decision: Functional gains were documented.\n"
+    )
+    record = extract_text(text)
+    assert record.layout == "maximus_letterhead"
+    assert record.dates.decision == "2013-12-20" and record.dates.ur_denial == "2013-10-02"
+    assert [(i.service, i.decision) for i in record.items] == [
+        ("Lidoderm patches 5% #30", "upheld"),
+        ("Physical therapy twice a week for six weeks for the lumbar spine", "overturned"),
+    ]
+    assert record.items[0].maximus_guideline.startswith("the MTUS Chronic Pain")
+    assert record.items[0].rationale == "There is no trial of first-line therapy."
+    assert record.items[1].quantity == "2x6"
+    assert record.reviewer.specialties == ["Anesthesiology"] and record.reviewer.licensure == ["California"]
+
+
+def test_items_professional_review_decision_from_conclusion():
+    text = (
+        "MEDICAL PROFESSIONAL REVIEW\nIMR Case Number: CM14-0200200\nDate of Injury: 2/2/2012\n"
+        "ISSUE AT DISPUTE:\n1. Right knee arthroscopy\n"
+        "CASE SUMMARY:\nThe claimant is a 48-year-old man with knee pain.\n"
+        "DOCUMENTS REVIEWED FOR DETERMINATION:\nProgress notes\n"
+        "MEDICAL TREATMENT GUIDELINE(S) RELIED UPON BY PROFESSIONAL\nREVIEWER AND WHY:\n"
+        "ACOEM Knee Complaints, Surgical Considerations, applies to meniscal tears.\n"
+        "RATIONALE FOR WHY THE REQUESTED TREATMENT/SERVICE IS/WAS NOT MEDICALLY NECESSARY:\n"
+        "Mechanical symptoms are documented. Therefore, the request for right knee arthroscopy is medically necessary; the UR decision is overturned.\n"
+        "MEDICAL REVIEWER QUALIFICATIONS:\nBoard certified in Orthopaedic Surgery; licensed in California.\n"
+    )
+    record = extract_text(text)
+    item = record.items[0]
+    assert (item.service, item.decision, item.category, item.laterality) == ("Right knee arthroscopy", "overturned", "surgery", "right")
+    assert item.maximus_guideline.startswith("ACOEM Knee Complaints")
+    assert item.guideline_sources == ["ACOEM"]
+
+
+def test_items_letter_without_items_warns():
+    record = extract_text("Case Number: CM16-0000002\nCLINICAL CASE SUMMARY\nThe worker is 30 years old.\n")
+    assert record.items == []
+    assert "no disputed items found" in record.warnings
+
+
+def test_items_unknown_layout_still_finds_fields_and_warns():
+    record = extract_text("Some cover sheet\nThe injured worker is a 33 year old male.\nMRI of the lumbar spine: Upheld\n")
+    assert record.layout == "unknown"
+    assert any("layout not recognised" in w for w in record.warnings)
+    assert [i.service for i in record.items] == ["MRI of the lumbar spine"]

@@ -1,0 +1,68 @@
+"""Service classification: one table row per rule, each with why."""
+
+import pytest
+
+from extractor.fields import guidelines, services
+
+
+@pytest.mark.parametrize(
+    ("service", "category", "region", "side", "quantity"),
+    [
+        ("Norco 10/325mg #60", "medication", None, None, "#60"),  # brand drug, count
+        ("Lidoderm 5% patch #30", "medication", None, None, "#30"),  # topical
+        ("Ketophene 20% cream, 167 grams", "medication", None, None, "167 grams"),  # compound, amount
+        ("MRI of the cervical spine", "imaging", "cervical spine", None, None),
+        ("Right shoulder MRI", "imaging", "shoulder", "right", None),
+        ("EMG/NCV of the bilateral lower extremities", "lab", "lower extremity", "bilateral", None),
+        ("Urine drug screen", "lab", None, None, None),
+        ("Physical therapy 2x4 lumbar spine", "physical_therapy", "lumbar spine", None, "2x4"),
+        ("Myofascial release to the low back two times a week times six weeks", "physical_therapy", "lumbar spine", None, "2x6"),  # not a surgical release
+        ("Chiropractic 12 sessions for the neck", "chiropractic", "cervical spine", None, "12 sessions"),
+        ("Acupuncture for 2 sessions", "acupuncture", None, None, "2 sessions"),
+        ("Left L4-5 transforaminal epidural steroid injection", "injection", "lumbar spine", "left", None),
+        ("Right carpal tunnel release", "surgery", "wrist", "right", None),
+        ("Associated surgical service: Cold therapy unit 7 day rental", "dme", None, None, None),  # classified by what follows
+        ("TENS unit purchase", "dme", None, None, None),
+        ("Home health care 4 hours a day", "home_health", None, None, "4 hours"),
+        ("Functional restoration program 80 hours", "program", None, None, "80 hours"),
+        ("Pain management consultation", "consultation", None, None, None),
+        ("Re-exam with chiropractor for the lumbar spine flare-up", "consultation", "lumbar spine", None, None),  # a visit, not a course
+        ("Pulsed Ultrasound 2 times a week for 4 weeks", "physical_therapy", None, None, "2x4"),  # therapeutic ultrasound
+        ("Knee brace for the left and right knee", "dme", "knee", "bilateral", None),
+        ("Physical therapy 1 to 2 times per week for 4 weeks", "physical_therapy", None, None, "1-2x4"),
+    ],
+)
+def test_services_classification(service, category, region, side, quantity):
+    assert services.category(service) == category
+    assert services.body_region(service) == region
+    assert services.laterality(service) == side
+    assert services.quantity(service) == quantity
+
+
+@pytest.mark.parametrize(
+    ("line", "sources", "sections"),
+    [
+        ("Decision based on MTUS Neck and Upper Back Complaints 2004, Section(s): Special Studies.", ["MTUS"], ["Special Studies"]),
+        ("Decision based on Non-MTUS Citation Official Disability Guidelines (ODG), Knee Chapter.", ["ODG"], []),  # Non-MTUS is not MTUS
+        (
+            "Decision based on MTUS Low Back Complaints 2004, Section(s): Summary, and Chronic Pain Medical Treatment 2016, "
+            "Section(s): Facet blocks. Decision based on Non-MTUS Citation ACOEM Occupational Medicine Practice Guidelines, 3rd ed.",
+            ["MTUS", "ACOEM"],
+            ["Summary", "Facet blocks"],
+        ),
+        (
+            "Decision based on MTUS Chronic Pain Medical Treatment Guidelines, Section(s): NSAIDs, GI symptoms & cardiovascular risk, Proton Pump Inhibitors (PPIs).",
+            ["MTUS"],
+            ["NSAIDs, GI symptoms & cardiovascular risk", "Proton Pump Inhibitors (PPIs)"],
+        ),  # a known title keeps its comma
+        (
+            "Decision based on MTUS Forearm, Wrist, and Hand Complaints 2004, Section(s): Special Studies, and Forearm, Wrist, and Hand Complaints 2004, Section(s): Diagnostic Criteria.",
+            ["MTUS"],
+            ["Special Studies", "Diagnostic Criteria"],
+        ),  # a chapter name with commas between two section lists
+        ("Decision based on Other Medical Treatment Guidelines www.mdguidelines.com.", ["Other"], []),
+    ],
+)
+def test_services_guideline_sources_and_sections(line, sources, sections):
+    assert guidelines.sources(line) == sources
+    assert guidelines.sections(line) == sections
