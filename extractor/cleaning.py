@@ -75,11 +75,17 @@ class _Line:
     raw_end: int  # source offset just past the line's last character
 
 
+_UPPER = re.compile(r"[A-Z]")
+_LOWER = re.compile(r"[a-z]")
+
+
 def _is_title(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) < 6 or len(text.split()) < 2:
+    # Counting with the regex engine keeps this cheap: it runs on every line of every letter.
+    upper = len(_UPPER.findall(text))
+    lower = len(_LOWER.findall(text))
+    if upper + lower < 6 or " " not in text.strip():
         return False
-    return sum(c.isupper() for c in letters) / len(letters) >= _MIN_TITLE_UPPER_SHARE
+    return upper / (upper + lower) >= _MIN_TITLE_UPPER_SHARE
 
 
 def _split_lines(pages: list[str]) -> list[_Line]:
@@ -123,6 +129,8 @@ def _furniture(lines: list[_Line], n_pages: int) -> set[int]:
 
 
 def _only_date(line: str) -> bool:
+    if len(line) > 30 or not any(ch.isdigit() for ch in line):
+        return False
     found = next(find_dates(line), None)
     return found is not None and found.start <= 1 and found.end >= len(line.rstrip(" .")) - 1
 
@@ -197,7 +205,9 @@ def clean_pages(pages: list[str]) -> CleanText:
     return CleanText(text=text, source_index=index, page_starts=page_starts, source=source)
 
 
-def _collapse_spaces(text: str, start: int) -> tuple[str, list[int]]:
+def _collapse_spaces(text: str, start: int) -> tuple[str, range | list[int]]:
+    if "  " not in text:
+        return text, range(start, start + len(text))
     chars: list[str] = []
     positions: list[int] = []
     space = False

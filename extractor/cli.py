@@ -158,6 +158,31 @@ def _print_report(data: dict) -> None:
         out.print(base)
 
 
+@app.command()
+def bench(
+    corpus: Path = typer.Option(Path("corpora"), help="Folder of text letters to benchmark on."),
+    n: int = typer.Option(200, help="Letters per scenario (the corpus is repeated as needed)."),
+    real: Optional[Path] = typer.Option(None, help="Folder of real PDF letters to time as well."),
+    workers: str = typer.Option("1,2", help="Worker counts for the run scenario."),
+) -> None:
+    """Benchmark letters/s against baselines measured in the same run, and peak memory."""
+    _setup_logging(False)
+    from .bench import run_benchmark
+
+    result = run_benchmark(corpus, n=n, real=real, workers=tuple(int(w) for w in workers.split(",")))
+    out = Console()
+    table = Table(title=f"imr-extract bench ({result['letters']} letters per scenario)")
+    for column in ("scenario", "letters", "seconds", "letters/s", "pages/s"):
+        table.add_column(column, justify="left" if column == "scenario" else "right")
+    for t in result["timings"]:
+        table.add_row(t.name, str(t.letters), f"{t.seconds:.2f}", f"{t.rate:.1f}", f"{t.page_rate:.1f}" if t.pages else "")
+    out.print(table)
+    for name, value in result["ratios"].items():
+        out.print(f"{name}: {value:.2f}")
+    for name, value in result["peak_rss_mb"].items():
+        out.print(f"peak RSS, {name}: {value:.0f} MB")
+
+
 def _print_summary(summary, out: Path) -> None:
     table = Table(title=f"imr-extract run → {out}", show_header=False)
     table.add_row("inputs", str(summary.inputs))

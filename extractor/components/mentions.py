@@ -57,6 +57,10 @@ class LetterMentions:
         mentions = []
         previous_end = -1
         last_finding = None
+        # Sentence of each token, computed once: Span.sent walks the Doc on every call.
+        sentences = list(doc.sents)
+        sent_starts = [s.start for s in sentences]
+        sent_texts: dict[int, str] = {}
         for ent in doc.ents:
             section = self._section(fields, ent.start_char)
             # Boilerplate sections name no patient facts; a text with no sections is all summary.
@@ -69,15 +73,19 @@ class LetterMentions:
                     and text[previous_end:ent.start_char].strip() == "(":
                 continue
             previous_end = ent.end_char
-            sent = ent.sent
-            if self.skip_sentence.match(sent.text):
+            sent_index = bisect_right(sent_starts, ent.start) - 1
+            sent = sentences[sent_index]
+            if sent_index not in sent_texts:
+                sent_texts[sent_index] = text[sent.start_char:sent.end_char]
+            sent_text = sent_texts[sent_index]
+            if self.skip_sentence.match(sent_text):
                 continue  # guideline citations name chapters ("Chronic Pain ..."), not findings
             dates = self._dates(text, sent, sentence_dates)
             before = [d for d in dates if d.end <= ent.start_char]
             date = before[-1].iso if before else (dates[0].iso if dates else None)
             # Findings listed in the sentence after a dated exam belong to that exam.
             if date is None and ent.label_ in self.carry_labels and section == "case_summary" and sent.start > 0:
-                prior = doc[sent.start - 1].sent
+                prior = sentences[sent_index - 1] if sent_index > 0 else sent
                 if last_finding and last_finding[0] == prior.start:
                     date = last_finding[1]
             if ent.label_ in self.carry_labels and date:
@@ -85,7 +93,7 @@ class LetterMentions:
             label = ent.label_
             if label in self.service_labels and (
                 any(s <= ent.start_char < e for s, e in lines)
-                or self.request.search(sent.text)
+                or self.request.search(sent_text)
                 or (section == "rationale" and not ent._.is_historical)
             ):
                 label = "SERVICE"

@@ -1,0 +1,144 @@
+"""The benchmark: letters/s of each stage and of baselines, measured in one run on the same letters.
+
+Baselines (spaCy's tokenizer alone, pypdfium2's text alone, medspaCy's default pipeline) run in
+the same process on the same letters, so the ratios hold on any machine.
+"""
+
+from __future__ import annotations
+
+import resource
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional
+
+
+@dataclass
+class Timing:
+    """One scenario: how many letters (and pages) in how many seconds."""
+
+    name: str
+    letters: int
+    seconds: float
+    pages: int = 0
+
+    @property
+    def rate(self) -> float:
+        """Letters per second."""
+        return self.letters / self.seconds if self.seconds else 0.0
+
+    @property
+    def page_rate(self) -> float:
+        """Pages per second."""
+        return self.pages / self.seconds if self.seconds else 0.0
+
+
+def _time(name: str, items: list, work: Callable, pages: int = 0) -> Timing:
+    started = time.perf_counter()
+    for item in items:
+        work(item)
+    return Timing(name, len(items), time.perf_counter() - started, pages)
+
+
+def _peak_rss_mb(children: bool = False) -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF)
+    return usage.ru_maxrss / 1024
+
+
+def corpus_texts(folder: Path, n: int) -> list[str]:
+    """``n`` letter texts drawn in turn from the corpus (repeated as needed)."""
+    letters = sorted(Path(folder).rglob("*.txt"))
+    if not letters:
+        raise FileNotFoundError(f"no letters (*.txt) under {folder}")
+    texts = [p.read_text(encoding="utf-8") for p in letters]
+    # A reference line makes every copy a distinct file (runs de-duplicate identical bytes).
+    return [f"{texts[i % len(texts)].rstrip()}\nReference: bench-{i:06d}\n" for i in range(n)]
+
+
+def run_benchmark(corpus: Path, n: int = 200, real: Optional[Path] = None,
+                  workers: tuple[int, ...] = (1, 2), medspacy_n: int = 40) -> dict:
+    """Run every scenario; return timings, ratios and peak memory."""
+    import pypdfium2 as pdfium
+    import spacy
+
+    from .engines import run_local
+    from .extract import extract_bytes
+    from .pipeline import load
+    from .render import render_pdf
+
+    texts = corpus_texts(corpus, n)
+    # A Letter-sized page of ~95 characters a line; rendering is not part of any timing.
+    pdfs = [render_pdf(t) for t in texts]
+    blobs = [t.encode("utf-8") for t in texts]
+    timings: list[Timing] = []
+
+    tokenizer = spacy.blank("en").tokenizer
+    for text in texts[:20]:
+        tokenizer(text)  # warm the tokenizer's cache, as every other scenario is warmed
+    timings.append(_time("spaCy tokenizer only (text)", texts, tokenizer))
+
+    def pdfium_text(data: bytes) -> str:
+        pdf = pdfium.PdfDocument(data)
+        text = "\f".join(page.get_textpage().get_text_range() for page in pdf)
+        pdf.close()
+        return text
+
+    timings.append(_time("pypdfium2 text only (PDF)", pdfs, pdfium_text))
+    timings.append(_time("pypdfium2 text + tokenizer (PDF)", pdfs, lambda d: tokenizer(pdfium_text(d))))
+
+    nlp = load()
+    extract_bytes(blobs[0], nlp=nlp)  # warm-up: rule matchers compile lazily
+    timings.append(_time("imr-extractor text -> record", blobs, lambda b: extract_bytes(b, nlp=nlp)))
+    timings.append(_time("imr-extractor PDF -> record", pdfs, lambda b: extract_bytes(b, nlp=nlp)))
+
+    import medspacy
+
+    from .components.targets import load_rules
+
+    default = medspacy.load()
+    default.get_pipe("medspacy_target_matcher").add(load_rules())
+    sample = texts[:medspacy_n]
+    default(sample[0])
+    timings.append(_time("medspaCy default pipeline (text)", sample, default))
+
+    pool_rates: dict[int, Timing] = {}
+    tmp = Path(tempfile.mkdtemp(prefix="imr-bench-"))
+    try:
+        folder = tmp / "letters"
+        folder.mkdir()
+        for i, data in enumerate(pdfs):
+            (folder / f"letter-{i:05d}.pdf").write_bytes(data)
+        for count in workers:
+            summary = run_local([str(folder)], tmp / f"out-{count}", workers=count, batch_size=100)
+            timing = Timing(f"imr-extract run, PDF, {count} worker(s)", summary.letters, summary.seconds)
+            pool_rates[count] = timing
+            timings.append(timing)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    if real is not None and Path(real).is_dir():
+        files = sorted(Path(real).glob("*.pdf"))
+        datas = [p.read_bytes() for p in files]
+        pages = sum(len(pdfium.PdfDocument(d)) for d in datas)
+        timings.append(_time("real letters: pypdfium2 text only", datas, pdfium_text, pages))
+        timings.append(_time("real letters: imr-extractor PDF -> record", datas, lambda b: extract_bytes(b, nlp=nlp), pages))
+
+    by = {t.name: t for t in timings}
+    ratios = {
+        "text->record / tokenizer-only (target >= 0.5)":
+            by["imr-extractor text -> record"].rate / by["spaCy tokenizer only (text)"].rate,
+        "PDF->record / (pypdfium2 text + tokenizer) (target >= 0.4)":
+            by["imr-extractor PDF -> record"].rate / by["pypdfium2 text + tokenizer (PDF)"].rate,
+        "text->record / medspaCy default pipeline":
+            by["imr-extractor text -> record"].rate / by["medspaCy default pipeline (text)"].rate,
+    }
+    if 1 in pool_rates and 2 in pool_rates:
+        ratios["2 workers / 1 worker (target >= 1.8)"] = pool_rates[2].rate / pool_rates[1].rate
+    return {
+        "timings": timings,
+        "ratios": ratios,
+        "peak_rss_mb": {"main process": _peak_rss_mb(), "largest worker": _peak_rss_mb(children=True)},
+        "letters": n,
+    }
