@@ -29,6 +29,7 @@ _SPAN_EXTENSIONS = {
     "is_normal": {"default": False},
     "imr_normalized": {"default": None},
     "imr_kind": {"default": None},
+    "imr_group": {"default": None},
 }
 
 

@@ -31,6 +31,7 @@ MENTION_COLUMNS = {
     "kind": "string", "start": "int64", "end": "int64", "page": "int64", "section": "string",
     "date": "string", "negated": "bool", "normal": "bool", "historical": "bool",
     "hypothetical": "bool", "uncertain": "bool", "family": "bool",
+    "strength": "string", "quantity": "string",
 }
 ERROR_COLUMNS = {
     "path": "string", "doc_id": "string", "stage": "string", "error": "string", "message": "string",

@@ -118,6 +118,8 @@ class Mention:
     uncertain: bool = False
     family: bool = False
     kind: Optional[str] = None  # vocabulary group, e.g. "opioid", "exam", "imaging"
+    strength: Optional[str] = None  # medications: "10/325mg"
+    quantity: Optional[str] = None  # medications: "#60"
 
 
 @dataclass

@@ -29,6 +29,8 @@ class LetterMentions:
         self.skip_sections = set(rules["skip_sections"])
         self.carry_labels = set(rules["carry_date_labels"])
         self.skip_sentence = re.compile(rules["skip_sentence_starts"], re.IGNORECASE)
+        self.strength = re.compile(rules["medication_strength"], re.IGNORECASE)
+        self.quantity = re.compile(rules["medication_quantity"], re.IGNORECASE)
 
     def _section(self, fields: dict, offset: int) -> str:
         for item in fields["items"]:
@@ -61,7 +63,8 @@ class LetterMentions:
         sentences = list(doc.sents)
         sent_starts = [s.start for s in sentences]
         sent_texts: dict[int, str] = {}
-        for ent in doc.ents:
+        ents = list(doc.ents)
+        for position, ent in enumerate(ents):
             section = self._section(fields, ent.start_char)
             # Boilerplate sections name no patient facts; a text with no sections is all summary.
             if not fields["sections"]:
@@ -97,6 +100,15 @@ class LetterMentions:
                 or (section == "rationale" and not ent._.is_historical)
             ):
                 label = "SERVICE"
+            strength = quantity = None
+            if ent._.imr_group == "medication":
+                # "Norco 10/325mg #60": the strength follows the name, the count soon after.
+                stop = ents[position + 1].start_char if position + 1 < len(ents) else len(text)
+                after = text[ent.end_char: min(ent.end_char + 60, stop)]
+                found = self.strength.match(after)
+                strength = re.sub(r"\s+", "", found.group("strength")) if found else None
+                found = self.quantity.match(after)
+                quantity = re.sub(r"\s+", "", found.group("quantity")) if found and found.group("quantity").startswith("#") else (found.group("quantity") if found else None)
             mentions.append({
                 "label": label,
                 "text": ent.text,
@@ -113,6 +125,8 @@ class LetterMentions:
                 "uncertain": bool(ent._.is_uncertain),
                 "family": bool(ent._.is_family),
                 "kind": ent._.imr_kind,
+                "strength": strength,
+                "quantity": quantity,
             })
         fields["mentions"] = mentions
         return doc

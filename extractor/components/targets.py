@@ -51,5 +51,6 @@ class LetterTargets:
             meta = span._.target_rule.metadata or {}
             span._.imr_normalized = meta.get("normalized", span.text.lower())
             span._.imr_kind = meta.get("kind")
+            span._.imr_group = meta.get("group")
         doc.ents = spans
         return doc
