@@ -60,9 +60,9 @@ def extract_doc(
         doc = _run(nlp, "\f".join(pages.texts), source)
     except Exception as exc:
         raise fail("nlp", "E009", stage="extracting fields", reason=f"{type(exc).__name__}: {exc}") from exc
-    if not doc.text.strip():
-        raise fail("clean", "E007")
     record = doc._.imr_record
+    if not record.text.strip():
+        raise fail("clean", "E007")
     if require_imr and _not_imr(record):
         raise fail("record", "E008")
     return doc

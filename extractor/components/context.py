@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..resources import model_path
+from .sentences import sentence_spans
 
 SPAN_ATTRS = {
     "NEGATED_EXISTENCE": {"is_negated": True},
@@ -26,6 +27,26 @@ SPAN_ATTRS = {
     "HYPOTHETICAL": {"is_hypothetical": True},
     "FAMILY": {"is_family": True},
 }
+
+
+def _scope(rule, start: int, end: int, sentence) -> tuple[int, int]:
+    """A cue's scope within its sentence, as medspaCy computes it (without Token.sent)."""
+    direction = rule.direction.lower()
+    limit = rule.max_scope
+    if direction == "forward":
+        scope_start, scope_end = end, sentence.end
+        if limit is not None and scope_end - scope_start > limit:
+            scope_end = end + limit
+    elif direction == "backward":
+        scope_start, scope_end = sentence.start, start
+        if limit is not None and scope_end - scope_start > limit:
+            scope_start = start - limit
+    else:
+        scope_start, scope_end = sentence.start, sentence.end
+        if limit is not None:
+            scope_start = max(scope_start, start - limit)
+            scope_end = min(scope_end, end + limit)
+    return scope_start, scope_end
 
 
 @Language.factory("extractor_context", default_config={"rules": "context_rules.json"})
@@ -49,7 +70,8 @@ class LetterContext:
         targets = list(doc.ents)
         if not targets:
             return doc
-        starts = [s.start for s in doc.sents]
+        sentences = sentence_spans(doc)
+        starts = [s.start for s in sentences]
         by_sentence: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
         for target in targets:
             by_sentence[bisect_right(starts, target.start) - 1][0].append(target)
@@ -58,7 +80,8 @@ class LetterContext:
             if sentence not in by_sentence:
                 continue  # no target in this sentence: the cue can modify nothing
             rule = self.matcher.rule_map[self.nlp.vocab[match_id].text]
-            by_sentence[sentence][1].append(ConTextModifier(rule, start, end, doc))
+            scope = _scope(rule, start, end, sentences[sentence])
+            by_sentence[sentence][1].append(ConTextModifier(rule, start, end, doc, *scope))
         edges = []
         for sentence_targets, modifiers in by_sentence.values():
             if not modifiers:

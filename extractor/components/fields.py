@@ -10,9 +10,11 @@ from dataclasses import asdict
 from spacy.language import Language
 from spacy.tokens import Doc
 
+
 from ..errors import Errors
 from ..fields import clinical, header, items, patient, reviewer
 from ..fields.sections import Section, sections_of
+from .letter_tokenizer import doc_text
 
 
 def doc_sections(doc: Doc) -> list[Section]:
@@ -20,7 +22,7 @@ def doc_sections(doc: Doc) -> list[Section]:
     raw = sorted(doc._.imr_sections or [], key=lambda s: s[1])
     found = []
     for i, (category, title_start, body_start, _) in enumerate(raw):
-        end = raw[i + 1][1] if i + 1 < len(raw) else len(doc.text)
+        end = raw[i + 1][1] if i + 1 < len(raw) else len(doc_text(doc))
         found.append(Section(category, title_start, body_start, end))
     return found
 
@@ -35,7 +37,7 @@ class LetterFields:
 
     def __call__(self, doc: Doc) -> Doc:
         """Store the fields of ``doc`` in ``doc._.imr_fields``."""
-        text = doc.text
+        text = doc_text(doc)
         sections = doc_sections(doc)
         warnings: list[str] = []
         layout = header.layout(text, sections)

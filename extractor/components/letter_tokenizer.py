@@ -24,7 +24,16 @@ class LetterTokenizer:
         clean = clean_pages(text.split("\f"))
         doc = self.tokenizer(clean.text)
         doc._.imr_page_starts = list(clean.page_starts)
+        doc.user_data[TEXT_KEY] = clean.text  # Doc.text re-joins every token on each call
         return doc
+
+
+TEXT_KEY = "imr_text"
+
+
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, without rebuilding it from tokens when the tokenizer kept it."""
+    return doc.user_data.get(TEXT_KEY) or doc.text
 
     def pipe(self, texts, batch_size: int = 1000):  # noqa: D102 - spaCy's tokenizer protocol
         for text in texts:

@@ -11,8 +11,11 @@ from bisect import bisect_right
 from spacy.language import Language
 from spacy.tokens import Doc
 
+
 from ..dates import find_dates
 from ..resources import read_json
+from .letter_tokenizer import doc_text
+from .sentences import sentence_spans
 
 
 @Language.factory("extractor_mentions")
@@ -52,7 +55,7 @@ class LetterMentions:
     def __call__(self, doc: Doc) -> Doc:
         """Store one dict per mention, in text order."""
         fields = doc._.imr_fields
-        text = doc.text
+        text = doc_text(doc)
         pages = doc._.imr_page_starts or [0]
         lines = [(i["evidence"]["start"], i["evidence"]["end"]) for i in fields["items"]]
         sentence_dates: dict[int, list] = {}
@@ -60,7 +63,7 @@ class LetterMentions:
         previous_end = -1
         last_finding = None
         # Sentence of each token, computed once: Span.sent walks the Doc on every call.
-        sentences = list(doc.sents)
+        sentences = sentence_spans(doc)
         sent_starts = [s.start for s in sentences]
         sent_texts: dict[int, str] = {}
         ents = list(doc.ents)

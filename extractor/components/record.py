@@ -8,8 +8,10 @@ from bisect import bisect_right
 from spacy.language import Language
 from spacy.tokens import Doc
 
+
 from .._extensions import RECORD_KEY
 from ..types import Record
+from .letter_tokenizer import TEXT_KEY, doc_text
 
 
 
@@ -43,7 +45,7 @@ class LetterRecord:
         fields = doc._.imr_fields
         source = dict(doc._.imr_source or {})
         pages = doc._.imr_page_starts or [0]
-        doc_id = source.pop("doc_id", None) or text_id(doc.text)
+        doc_id = source.pop("doc_id", None) or text_id(doc_text(doc))
         source.setdefault("format", "text")
         source.setdefault("pages", len(pages))
         warnings = list(source.pop("warnings", [])) + fields["warnings"]
@@ -68,14 +70,16 @@ class LetterRecord:
             "items": items,
             "mentions": fields["mentions"],
             "warnings": warnings,
-            "text": doc.text,
+            "text": doc_text(doc),
         })
         # Stored as JSON text: medspaCy's msgpack decoder takes any dict with a "section" key
         # for one of its own objects, which breaks Docs sent between processes.
         doc.user_data[RECORD_KEY] = json.dumps(record)
         doc._.imr_fields = None
+        doc.user_data.pop(TEXT_KEY, None)
         # medspaCy keeps Python objects in user_data (sections, ConText graphs, rule objects);
         # they are dropped so Docs can travel between processes in nlp.pipe(n_process=...).
-        for key in [k for k, v in doc.user_data.items() if not _plain(v)]:
+        scalar = (bool, int, float, str, type(None))
+        for key in [k for k, v in doc.user_data.items() if not isinstance(v, scalar) and not _plain(v)]:
             del doc.user_data[key]
         return doc

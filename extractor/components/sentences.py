@@ -51,3 +51,12 @@ class LetterSentences:
                 starts[i + 1] = 1
         doc.from_array([SENT_START], starts.astype("uint64").reshape(n, 1))
         return doc
+
+
+def sentence_spans(doc: Doc) -> list:
+    """The Doc's sentences, computed once per Doc (``Doc.sents`` walks every token per call)."""
+    cached = doc.user_data.get("imr_sentences")
+    if cached is None or cached[0] != len(doc):
+        cached = (len(doc), list(doc.sents))
+        doc.user_data["imr_sentences"] = cached
+    return cached[1]
