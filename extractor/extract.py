@@ -31,14 +31,14 @@ def _run(nlp: Language, text: str, source: dict) -> Doc:
     return doc
 
 
-def extract_doc(
+def _extract(
     data: bytes,
     path: Optional[str] = None,
     pdf_backend: str = "pypdfium2",
     nlp: Optional[Language] = None,
     require_imr: bool = True,
-) -> Doc:
-    """Run the whole pipeline on a letter's bytes and return the Doc carrying its record."""
+) -> tuple[Doc, Record]:
+    """Run the whole pipeline on a letter's bytes; return the Doc and its record."""
     nlp = nlp or load()
     try:
         pages = read_bytes(data, pdf_backend=pdf_backend)
@@ -65,7 +65,13 @@ def extract_doc(
         raise fail("clean", "E007")
     if require_imr and _not_imr(record):
         raise fail("record", "E008")
-    return doc
+    return doc, record
+
+
+def extract_doc(data: bytes, path: Optional[str] = None, pdf_backend: str = "pypdfium2",
+                nlp: Optional[Language] = None, require_imr: bool = True) -> Doc:
+    """Run the whole pipeline on a letter's bytes and return the Doc carrying its record."""
+    return _extract(data, path, pdf_backend, nlp, require_imr)[0]
 
 
 def _not_imr(record: Record) -> bool:
@@ -76,7 +82,7 @@ def _not_imr(record: Record) -> bool:
 def extract_bytes(data: bytes, path: Optional[str] = None, pdf_backend: str = "pypdfium2",
                   nlp: Optional[Language] = None) -> Record:
     """Return the record of a letter given as bytes (PDF or text)."""
-    return extract_doc(data, path=path, pdf_backend=pdf_backend, nlp=nlp)._.imr_record
+    return _extract(data, path=path, pdf_backend=pdf_backend, nlp=nlp)[1]
 
 
 def extract_file(path: Union[str, Path], pdf_backend: str = "pypdfium2",

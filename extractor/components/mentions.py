@@ -68,6 +68,7 @@ class LetterMentions:
         sent_texts: dict[int, str] = {}
         ents = list(doc.ents)
         for position, ent in enumerate(ents):
+            ext = ent._  # each ``ent._`` builds a new accessor: take it once
             section = self._section(fields, ent.start_char)
             # Boilerplate sections name no patient facts; a text with no sections is all summary.
             if not fields["sections"]:
@@ -75,7 +76,7 @@ class LetterMentions:
             elif section in self.skip_sections:
                 continue
             # "Magnetic resonance imaging (MRI)": the abbreviation repeats the mention before it.
-            if mentions and mentions[-1]["normalized"].lower() == (ent._.imr_normalized or ent.text).lower() \
+            if mentions and mentions[-1]["normalized"].lower() == (ext.imr_normalized or ent.text).lower() \
                     and text[previous_end:ent.start_char].strip() == "(":
                 continue
             previous_end = ent.end_char
@@ -100,11 +101,11 @@ class LetterMentions:
             if label in self.service_labels and (
                 any(s <= ent.start_char < e for s, e in lines)
                 or self.request.search(sent_text)
-                or (section == "rationale" and not ent._.is_historical)
+                or (section == "rationale" and not ext.is_historical)
             ):
                 label = "SERVICE"
             strength = quantity = None
-            if ent._.imr_group == "medication":
+            if ext.imr_group == "medication":
                 # "Norco 10/325mg #60": the strength follows the name, the count soon after.
                 stop = ents[position + 1].start_char if position + 1 < len(ents) else len(text)
                 after = text[ent.end_char: min(ent.end_char + 60, stop)]
@@ -115,19 +116,19 @@ class LetterMentions:
             mentions.append({
                 "label": label,
                 "text": ent.text,
-                "normalized": ent._.imr_normalized or ent.text.lower(),
+                "normalized": ext.imr_normalized or ent.text.lower(),
                 "start": ent.start_char,
                 "end": ent.end_char,
                 "page": max(1, bisect_right(pages, ent.start_char)),
                 "section": section,
                 "date": date,
-                "negated": bool(ent._.is_negated),
-                "normal": bool(ent._.is_normal),
-                "historical": bool(ent._.is_historical),
-                "hypothetical": bool(ent._.is_hypothetical),
-                "uncertain": bool(ent._.is_uncertain),
-                "family": bool(ent._.is_family),
-                "kind": ent._.imr_kind,
+                "negated": bool(ext.is_negated),
+                "normal": bool(ext.is_normal),
+                "historical": bool(ext.is_historical),
+                "hypothetical": bool(ext.is_hypothetical),
+                "uncertain": bool(ext.is_uncertain),
+                "family": bool(ext.is_family),
+                "kind": ext.imr_kind,
                 "strength": strength,
                 "quantity": quantity,
             })
