@@ -23,6 +23,8 @@ _MIN_TITLE_UPPER_SHARE = 0.85
 # A line shared by at least this share of pages (and by 2+) at the top/bottom is furniture.
 _FURNITURE_PAGE_SHARE = 0.6
 _EDGE_LINES = 3
+# Lines shorter than this were not wrapped by the PDF writer (published lines run ~90 chars).
+_SHORT_LINE = 70
 
 
 @dataclass
@@ -58,6 +60,7 @@ class _Rules:
         words = "|".join(re.escape(w) for w in data["decision_words"])
         self.decision_alone = re.compile(rf"^\s*(?:{words})\s*[.:]?\s*$", re.IGNORECASE)
         self.ends_decision = re.compile(rf"(?:{words})\s*[.]?\s*$", re.IGNORECASE)
+        self.list_item = re.compile(data["list_marker"])
         self.drop_line = [re.compile(p, re.IGNORECASE) for p in data["drop_line"]]
         self.char_map = str.maketrans(data["char_map"])
 
@@ -153,6 +156,9 @@ def _joiner(prev: str, nxt: str) -> str:
     if p_title or n_title:
         return "\n"
     if rules.ends_decision.search(p) and ":" in p:
+        return "\n"
+    # A short list item followed by a capitalised line: the list ended, prose resumes.
+    if rules.list_item.match(p) and n[:1].isupper() and len(p) < _SHORT_LINE:
         return "\n"
     if p.endswith((".", "!", "?", ":", ";", '."', ".'")):
         return "\n"

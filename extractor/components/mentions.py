@@ -32,6 +32,7 @@ class LetterMentions:
         self.skip_sections = set(rules["skip_sections"])
         self.carry_labels = set(rules["carry_date_labels"])
         self.skip_sentence = re.compile(rules["skip_sentence_starts"], re.IGNORECASE)
+        self.list_item = re.compile(read_json("cleaning.json")["list_marker"])
         self.strength = re.compile(rules["medication_strength"], re.IGNORECASE)
         self.quantity = re.compile(rules["medication_quantity"], re.IGNORECASE)
 
@@ -45,6 +46,19 @@ class LetterMentions:
             if section["title_start"] <= offset:
                 current = self.section_map.get(section["category"], section["category"])
         return current
+
+    def _list_date(self, text: str, sentences: list, index: int, cache: dict):
+        """The date of the lead-in line ("...dated 8/30/16 lists:") of the list holding sentence ``index``."""
+        while index >= 0:
+            sent = sentences[index]
+            line = text[sent.start_char:sent.end_char].strip()
+            if not self.list_item.match(line):
+                if index == len(sentences) or not line.endswith(":"):
+                    return None
+                found = self._dates(text, sent, cache)
+                return found[-1].iso if found else None
+            index -= 1
+        return None
 
     @staticmethod
     def _dates(text: str, sent, cache: dict) -> list:
@@ -91,6 +105,9 @@ class LetterMentions:
             before = [d for d in dates if d.end <= ent.start_char]
             date = before[-1].iso if before else (dates[0].iso if dates else None)
             # Findings listed in the sentence after a dated exam belong to that exam.
+            # "Report of 08/30/2016 lists these findings:" dates the bulleted lines under it.
+            if date is None and section == "case_summary":
+                date = self._list_date(text, sentences, sent_index, sentence_dates)
             if date is None and ent.label_ in self.carry_labels and section == "case_summary" and sent.start > 0:
                 prior = sentences[sent_index - 1] if sent_index > 0 else sent
                 if last_finding and last_finding[0] == prior.start:
