@@ -31,16 +31,21 @@ class LetterSections:
             input_span_type=None,
             span_attrs=None,
         )
+        self.matcher = self.sectionizer._Sectionizer__matcher  # the compiled title rules
+        self.vocab = nlp.vocab
 
     def __call__(self, doc: Doc) -> Doc:
-        """Store the sections found in ``doc._.imr_sections`` as plain lists."""
-        doc = self.sectionizer(doc)
+        """Store the section titles found in ``doc._.imr_sections`` as plain lists.
+
+        Only the Sectionizer's rule matching is used: its Section objects and per-token
+        attributes cost more than the rest of the step, and the recognizers need titles only.
+        """
+        matches = self.matcher(doc)
+        matches = self.sectionizer.filter_start_lines(doc, matches)
         found = []
-        for section in doc._.sections:
-            if section.category is None:
-                continue
-            title = doc[section.title_start:section.title_end]
-            body_end = doc[section.body_end - 1].idx + len(doc[section.body_end - 1]) if section.body_end > 0 else len(doc.text)
-            found.append([section.category, title.start_char, title.end_char, body_end])
+        for match_id, start, end in matches:
+            rule = self.matcher.rule_map[self.vocab.strings[match_id]]
+            title = doc[start:end]
+            found.append([rule.category, title.start_char, title.end_char, None])
         doc._.imr_sections = found
         return doc
