@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from ..errors import Errors, fail
 
 # Share of control characters above which decoded "text" is really binary data.
 _MAX_CONTROL_SHARE = 0.02
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
 def read_text_bytes(data: bytes) -> tuple[str, str, list[str]]:
@@ -22,7 +25,7 @@ def read_text_bytes(data: bytes) -> tuple[str, str, list[str]]:
             except UnicodeDecodeError:
                 text, encoding = data.decode("latin-1"), "latin-1"
             warnings.append(Errors.W001.format(encoding=encoding))
-    control = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    control = len(_CONTROL.findall(text, 0, 20000))
     if text and control / min(len(text), 20000) > _MAX_CONTROL_SHARE:
         raise fail("read", "E003", kind="too many control characters for text")
     if not text.strip():
