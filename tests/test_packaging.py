@@ -1,0 +1,20 @@
+"""The built wheel holds every subpackage and every rule file (a run from any folder finds them)."""
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_packaging_wheel_contents(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
+                    "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True, timeout=300)
+    wheel = next(tmp_path.glob("imr_extractor-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for package in ("reading", "components", "dataset", "engines", "fields", "review"):
+        assert f"extractor/{package}/__init__.py" in names, package
+    models = {p.relative_to(ROOT / "models").as_posix() for p in (ROOT / "models").rglob("*") if p.suffix in (".json", ".jsonl", ".csv")}
+    assert models and all(f"extractor/models/{m}" in names for m in models), models - names
+    assert "extractor/review/style.css" in names
