@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
+import os
+import time
 from pathlib import Path
 from typing import List, Optional
 
@@ -59,10 +60,12 @@ def run(
     inputs: List[str] = typer.Argument(..., help="Files, folders and globs of letters."),
     out: Path = typer.Option(..., "--out", "-o", help="Dataset folder to write."),
     fmt: str = typer.Option("parquet", "--format", "-f", help="parquet, csv or jsonl."),
-    workers: int = typer.Option(1, "--workers", "-w", help="Worker processes."),
+    workers: int = typer.Option(0, "--workers", "-w", help="Worker processes (0: all cores)."),
     batch_size: int = typer.Option(500, help="Letters per part file."),
     pdf_backend: str = typer.Option("pypdfium2", help="pypdfium2 (fast) or pdfplumber (layout)."),
-    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress line."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run into the same --out."),
+    time_limit: float = typer.Option(120.0, help="Seconds one letter may take (0: no limit)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each failed letter."),
 ) -> None:
     """Extract letters into a dataset: tables letters, items, mentions, errors."""
@@ -70,6 +73,7 @@ def run(
     from .dataset import FORMATS
     from .engines import run_local
 
+    workers = workers or os.cpu_count() or 1
     if fmt not in FORMATS:
         console.print(f"[red]error[/red] unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
         raise typer.Exit(2)
@@ -82,19 +86,59 @@ def run(
         console.print(f"[red]error[/red] cannot write to {out}: {exc.strerror}")
         raise typer.Exit(2)
 
-    def tick(summary) -> None:
-        if progress and sys.stderr.isatty():
-            done = summary.letters + summary.errors + summary.duplicates
-            console.print(f"\r{done} letters, {summary.errors} errors", end="")
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    summary = run_local(inputs, out, fmt=fmt, workers=workers, batch_size=batch_size,
-                        pdf_backend=pdf_backend, on_result=tick)
-    if progress and sys.stderr.isatty():
-        console.print()
+    from .engines.local import count_inputs
+
+    show = progress and console.is_terminal
+    bar = Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("{task.fields[rate]:.1f} letters/s"), TimeRemainingColumn(),
+                   console=console, disable=not show)
+    task = bar.add_task("run", total=count_inputs(inputs) if show else None, rate=0.0)
+    started = time.perf_counter()
+
+    def tick(summary) -> None:
+        done = summary.letters + summary.errors + summary.duplicates
+        bar.update(task, completed=done + summary.resumed,
+                   rate=done / max(time.perf_counter() - started, 1e-9))
+
+    with bar:
+        summary = run_local(inputs, out, fmt=fmt, workers=workers, batch_size=batch_size,
+                            pdf_backend=pdf_backend, on_result=tick, resume=resume, time_limit=time_limit)
     _print_summary(summary, out)
     if summary.errors:
         console.print(f"[yellow]{summary.errors} input(s) failed[/yellow]: see {out}/errors")
         raise typer.Exit(1)
+
+
+@app.command()
+def query(
+    dataset: Path = typer.Argument(..., help="A dataset folder written by run (Parquet)."),
+    sql: str = typer.Argument(..., help="SQL over the views letters, items, mentions, errors."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+) -> None:
+    """Answer SQL over a dataset with DuckDB (the tables are views over the part files)."""
+    from .dataset.query import connect
+
+    try:
+        frame = connect(dataset).execute(sql).df()
+    except (FileNotFoundError, ValueError) as exc:
+        console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2)
+    except Exception as exc:  # duckdb's own errors name the column or table that is wrong
+        console.print(f"[red]error[/red] {type(exc).__name__}: {exc}")
+        raise typer.Exit(2)
+    if fmt == "csv":
+        typer.echo(frame.to_csv(index=False), nl=False)
+    elif fmt == "json":
+        typer.echo(frame.to_json(orient="records", indent=2))
+    else:
+        table = Table(show_lines=False)
+        for column in frame.columns:
+            table.add_column(str(column))
+        for row in frame.itertuples(index=False):
+            table.add_row(*("" if v is None else str(v) for v in row))
+        Console().print(table)
 
 
 @app.command()
@@ -216,6 +260,8 @@ def review(
 def _print_summary(summary, out: Path) -> None:
     table = Table(title=f"imr-extract run → {out}", show_header=False)
     table.add_row("inputs", str(summary.inputs))
+    if summary.resumed:
+        table.add_row("already done (resumed)", str(summary.resumed))
     table.add_row("letters", str(summary.letters))
     if summary.duplicates:
         table.add_row("duplicates skipped", str(summary.duplicates))

@@ -16,6 +16,7 @@ class Errors:
     E008 = "not an IMR determination: none of the IMR section titles or decision lines were found"
     E009 = "unexpected failure while {stage}: {reason}"
     E010 = "letter timed out after {seconds:.0f} s"
+    E012 = "the worker process crashed on this letter (the rest of the run went on)"
     E011 = "unsupported PDF backend '{name}'; choose pypdfium2 or pdfplumber"
 
     W001 = "text was not valid UTF-8; decoded as {encoding}"

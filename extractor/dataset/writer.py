@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..record import TABLES
+from .state import commit_part
 
 FORMATS = ("parquet", "csv", "jsonl")
 _ARROW = {"string": pa.string(), "int64": pa.int64(), "bool": pa.bool_(), "float64": pa.float64()}
@@ -41,14 +42,18 @@ class DatasetWriter:
         self.part = start_part
         self.buffer: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
         self.letters_in_buffer = 0
+        self.paths: list[str] = []  # inputs in the buffered batch, for the run state
+        self.doc_ids: list[str] = []
         for table in TABLES:
             (self.out / table).mkdir(parents=True, exist_ok=True)
 
-    def add(self, rows: dict[str, list[dict[str, Any]]]) -> bool:
-        """Add one letter's rows; return True when this flushed a batch."""
+    def add(self, rows: dict[str, list[dict[str, Any]]], path: str = "", doc_id: str = "") -> bool:
+        """Add one input's rows; return True when this flushed a batch."""
         for table, table_rows in rows.items():
             self.buffer[table].extend(table_rows)
         self.letters_in_buffer += 1
+        self.paths.append(path)
+        self.doc_ids.append(doc_id or "")
         if self.letters_in_buffer >= self.batch_size:
             self.flush()
             return True
@@ -63,9 +68,12 @@ class DatasetWriter:
             path = self.out / table / f"part-{self.part:05d}.{self.fmt}"
             _write(rows, table, path, self.fmt)
             written.append(path)
+        # The part counts only once its manifest exists (see dataset.state).
+        commit_part(self.out, self.part, self.paths, self.doc_ids)
         self.part += 1
         self.buffer = {t: [] for t in TABLES}
         self.letters_in_buffer = 0
+        self.paths, self.doc_ids = [], []
         return written
 
     def close(self) -> None:
@@ -97,6 +105,8 @@ def read_table(out: Path, table: str) -> pd.DataFrame:
     if not folder.is_dir():
         raise FileNotFoundError(f"dataset {out} has no '{table}' table (expected folder {folder})")
     parts = sorted(p for p in folder.iterdir() if p.name.startswith("part-"))
+    if not parts and not folder.parent.joinpath("_state").is_dir():
+        raise FileNotFoundError(f"dataset {out} has no part files in '{table}'")
     columns = list(TABLES[table])
     frames: list[pd.DataFrame] = []
     for part in parts:

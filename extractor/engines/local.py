@@ -10,14 +10,19 @@ import glob
 import logging
 import multiprocessing as mp
 import os
+import signal
 import time
-from collections import Counter
+from collections import Counter, deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from ..dataset import DatasetWriter
-from ..errors import ExtractionError
+from ..dataset.state import clear as clear_state
+from ..dataset.state import load_state
+from ..errors import Errors, ExtractionError
 from ..extract import bytes_id, extract_bytes
 from ..record import error_row, rows_of
 
@@ -40,6 +45,7 @@ class RunSummary:
     overturned: int = 0
     mentions: int = 0
     seconds: float = 0.0
+    resumed: int = 0  # inputs skipped because an earlier run committed them
     layouts: Counter = field(default_factory=Counter)
     error_stages: Counter = field(default_factory=Counter)
 
@@ -75,9 +81,21 @@ def expand_inputs(inputs: Iterable[str]) -> Iterator[tuple[str, Optional[str]]]:
             yield spec, "file not found"
 
 
-def process_path(path: str, pdf_backend: str = "pypdfium2") -> tuple[str, Optional[str], dict]:
+class LetterTimeout(Exception):
+    """A letter that ran past the per-letter time limit."""
+
+
+def _on_alarm(signum, frame):  # pragma: no cover - called by the OS
+    raise LetterTimeout()
+
+
+def process_path(path: str, pdf_backend: str = "pypdfium2", time_limit: float = 0) -> tuple[str, Optional[str], dict]:
     """Read and extract one file; return ``(path, doc_id, rows)`` and never raise."""
     doc_id = None
+    use_alarm = time_limit > 0 and hasattr(signal, "setitimer")
+    if use_alarm:
+        signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, time_limit)
     try:
         data = Path(path).read_bytes()
         doc_id = bytes_id(data) if data else None
@@ -86,18 +104,30 @@ def process_path(path: str, pdf_backend: str = "pypdfium2") -> tuple[str, Option
     except ExtractionError as exc:
         log.info("letter failed: path=%s stage=%s error=%s", path, exc.stage, exc.code)
         return path, doc_id, {"errors": [error_row(path, exc.stage, exc.code, exc.message, doc_id)]}
+    except LetterTimeout:
+        log.warning("letter timed out: path=%s", path)
+        message = Errors.E010.format(seconds=time_limit)
+        return path, doc_id, {"errors": [error_row(path, "extract", "E010", message, doc_id)]}
     except OSError as exc:
         return path, doc_id, {"errors": [error_row(path, "read", "E002", f"cannot read file: {exc.strerror}", doc_id)]}
     except Exception as exc:  # a bug must cost one letter, never the run
         log.exception("unexpected failure: path=%s", path)
         message = f"unexpected failure: {type(exc).__name__}"
         return path, doc_id, {"errors": [error_row(path, "extract", "E009", message, doc_id)]}
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def _worker_init() -> None:
     from ..pipeline import load
 
     load()
+
+
+def count_inputs(inputs: Iterable[str]) -> int:
+    """How many files the inputs name (listing names is cheap next to parsing them)."""
+    return sum(1 for _ in expand_inputs(inputs))
 
 
 def run_local(
@@ -108,15 +138,29 @@ def run_local(
     batch_size: int = 500,
     pdf_backend: str = "pypdfium2",
     on_result: Optional[Callable[[RunSummary], None]] = None,
+    resume: bool = False,
+    time_limit: float = 0,
 ) -> RunSummary:
-    """Extract every input into the dataset folder ``out``; return the summary."""
+    """Extract every input into the dataset folder ``out``; return the summary.
+
+    With ``resume`` the inputs already committed by an earlier run of the same folder are
+    skipped; without it, an earlier run's tables in ``out`` are replaced.
+    """
     started = time.perf_counter()
     summary = RunSummary()
-    writer = DatasetWriter(Path(out), fmt=fmt, batch_size=batch_size)
-    seen: set[str] = set()
+    out = Path(out)
+    if resume:
+        done_paths, seen, first_part = load_state(out)
+        summary.resumed = len(done_paths)
+    else:
+        clear_state(out)
+        done_paths, seen, first_part = set(), set(), 0
+    writer = DatasetWriter(out, fmt=fmt, batch_size=batch_size, start_part=first_part)
 
     def tasks() -> Iterator[str]:
         for path, problem in expand_inputs(inputs):
+            if path in done_paths:
+                continue
             summary.inputs += 1
             if problem:
                 _account(summary, writer, seen, (path, None, {"errors": [error_row(path, "read", "E002", problem)]}))
@@ -125,27 +169,71 @@ def run_local(
                 continue
             yield path
 
-    if workers <= 1:
-        results: Iterable = (process_path(p, pdf_backend) for p in tasks())
-        for result in results:
-            _account(summary, writer, seen, result)
-            if on_result:
-                on_result(summary)
-    else:
-        context = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
-        with context.Pool(workers, initializer=_worker_init) as pool:
-            jobs = pool.imap(_process_star, ((p, pdf_backend) for p in tasks()), chunksize=4)
-            for result in jobs:
-                _account(summary, writer, seen, result)
-                if on_result:
-                    on_result(summary)
+    results = (
+        (process_path(p, pdf_backend, time_limit) for p in tasks())
+        if workers <= 1
+        else _pool_results(tasks(), workers, pdf_backend, time_limit)
+    )
+    for result in results:
+        _account(summary, writer, seen, result)
+        if on_result:
+            on_result(summary)
     writer.close()
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _process_star(args: tuple[str, str]):
-    return process_path(*args)
+def _pool_results(paths: Iterator[str], workers: int, pdf_backend: str, time_limit: float):
+    """Results in input order from worker processes, a bounded number in flight (flat memory).
+
+    A worker that dies (a crash inside a C library) breaks the pool: the letters in flight are
+    retried one by one in a fresh worker, and the one that kills it again becomes an error row.
+    """
+    context = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
+    window = workers * 4
+    pending: deque = deque()
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)
+    try:
+        for path in paths:
+            pending.append((path, pool.submit(process_path, path, pdf_backend, time_limit)))
+            while len(pending) >= window:
+                result, pool = _next(pending, pool, workers, context, pdf_backend, time_limit)
+                yield result
+        while pending:
+            result, pool = _next(pending, pool, workers, context, pdf_backend, time_limit)
+            yield result
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _next(pending: deque, pool, workers, context, pdf_backend, time_limit):
+    path, future = pending[0]
+    try:
+        result = future.result()
+        pending.popleft()
+        return result, pool
+    except BrokenProcessPool:
+        in_flight = [p for p, _ in pending]
+        pending.clear()
+        pool.shutdown(wait=False, cancel_futures=True)
+        retried = [_isolated(p, context, pdf_backend, time_limit) for p in in_flight]
+        fresh = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)
+        first, rest = retried[0], retried[1:]
+        for result in rest:
+            done: Future = Future()
+            done.set_result(result)
+            pending.append((result[0], done))
+        return first, fresh
+
+
+def _isolated(path: str, context, pdf_backend: str, time_limit: float):
+    """Run one letter alone in a fresh worker; a crash there is that letter's fault."""
+    with ProcessPoolExecutor(1, mp_context=context) as solo:
+        try:
+            return solo.submit(process_path, path, pdf_backend, time_limit).result()
+        except BrokenProcessPool:
+            log.warning("worker crashed: path=%s", path)
+            return path, None, {"errors": [error_row(path, "extract", "E012", Errors.E012)]}
 
 
 def _account(summary: RunSummary, writer: DatasetWriter, seen: set[str], result) -> None:
@@ -153,6 +241,7 @@ def _account(summary: RunSummary, writer: DatasetWriter, seen: set[str], result)
     if rows.get("letters"):
         if doc_id in seen:
             summary.duplicates += 1  # identical bytes: the same letter filed twice
+            writer.add({}, path, "")
             return
         seen.add(doc_id)
         letter = rows["letters"][0]
@@ -165,4 +254,4 @@ def _account(summary: RunSummary, writer: DatasetWriter, seen: set[str], result)
     else:
         summary.errors += 1
         summary.error_stages[rows["errors"][0]["stage"]] += 1
-    writer.add({table: rows.get(table, []) for table in ("letters", "items", "mentions", "errors")})
+    writer.add({table: rows.get(table, []) for table in ("letters", "items", "mentions", "errors")}, path, doc_id or "")

@@ -1,0 +1,24 @@
+"""DuckDB over a dataset folder: each table is a view over its part files, as written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..record import TABLES
+
+
+def connect(dataset: Path):
+    """An in-memory DuckDB connection with views ``letters``, ``items``, ``mentions``, ``errors``."""
+    import duckdb
+
+    dataset = Path(dataset)
+    con = duckdb.connect()
+    for table in TABLES:
+        parts = sorted((dataset / table).glob("part-*"))
+        if not parts:
+            raise FileNotFoundError(f"dataset {dataset} has no '{table}' table (no part files in {dataset / table})")
+        kind = parts[0].suffix.lstrip(".")
+        pattern = str(dataset / table / f"part-*.{kind}").replace("'", "''")
+        reader = {"parquet": "read_parquet", "csv": "read_csv_auto", "jsonl": "read_json_auto"}[kind]
+        con.execute(f"CREATE VIEW {table} AS SELECT * FROM {reader}('{pattern}')")
+    return con
