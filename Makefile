@@ -7,9 +7,11 @@ STAMP := $(VENV)/.installed
 .PHONY: demo test eval bench render clean
 
 $(STAMP): pyproject.toml constraints.txt
+	@# Spark needs a Java runtime; Debian's is installed when none is on the machine.
+	@command -v java >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,spark]"
 	touch $(STAMP)
 
 ## demo: build the environment, parse the corpus, write the dataset, print a summary

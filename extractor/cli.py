@@ -66,6 +66,8 @@ def run(
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run into the same --out."),
     time_limit: float = typer.Option(120.0, help="Seconds one letter may take (0: no limit)."),
+    engine: str = typer.Option("local", help="local (worker processes) or spark."),
+    master: str = typer.Option("local[*]", help="Spark master URL for --engine spark."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each failed letter."),
 ) -> None:
     """Extract letters into a dataset: tables letters, items, mentions, errors."""
@@ -86,6 +88,18 @@ def run(
         console.print(f"[red]error[/red] cannot write to {out}: {exc.strerror}")
         raise typer.Exit(2)
 
+    if engine == "spark":
+        from .engines.spark import run_spark
+
+        summary = run_spark(inputs, out, master=master, fmt=fmt)
+        _print_summary(summary, out)
+        if summary.errors:
+            console.print(f"[yellow]{summary.errors} input(s) failed[/yellow]: see {out}/errors")
+            raise typer.Exit(1)
+        return
+    if engine != "local":
+        console.print(f"[red]error[/red] unknown engine '{engine}'; choose local or spark")
+        raise typer.Exit(2)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from .engines.local import count_inputs

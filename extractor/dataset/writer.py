@@ -104,17 +104,16 @@ def read_table(out: Path, table: str) -> pd.DataFrame:
     folder = Path(out) / table
     if not folder.is_dir():
         raise FileNotFoundError(f"dataset {out} has no '{table}' table (expected folder {folder})")
-    parts = sorted(p for p in folder.iterdir() if p.name.startswith("part-"))
-    if not parts and not folder.parent.joinpath("_state").is_dir():
-        raise FileNotFoundError(f"dataset {out} has no part files in '{table}'")
+    # Part files of this engine ("part-00003.parquet") or of Spark ("part-00000-<uuid>.snappy.parquet").
+    parts = sorted(p for p in folder.iterdir() if p.name.startswith("part-") and p.stat().st_size)
     columns = list(TABLES[table])
     frames: list[pd.DataFrame] = []
     for part in parts:
-        if part.suffix == ".parquet":
+        if part.name.endswith(".parquet"):
             frames.append(pq.read_table(part).to_pandas())
-        elif part.suffix == ".csv":
+        elif part.name.endswith(".csv"):
             frames.append(pd.read_csv(part))
-        elif part.suffix == ".jsonl":
+        elif part.name.endswith((".jsonl", ".json")):
             frames.append(pd.read_json(part, lines=True) if part.stat().st_size else pd.DataFrame(columns=columns))
     if not frames:
         return pd.DataFrame(columns=columns)

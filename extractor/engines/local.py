@@ -91,13 +91,19 @@ def _on_alarm(signum, frame):  # pragma: no cover - called by the OS
 
 def process_path(path: str, pdf_backend: str = "pypdfium2", time_limit: float = 0) -> tuple[str, Optional[str], dict]:
     """Read and extract one file; return ``(path, doc_id, rows)`` and never raise."""
+    return process_path_bytes(path, None, pdf_backend, time_limit)
+
+
+def process_path_bytes(path: str, data: Optional[bytes], pdf_backend: str = "pypdfium2",
+                       time_limit: float = 0) -> tuple[str, Optional[str], dict]:
+    """Extract one letter (bytes given, or read from ``path``); return its rows and never raise."""
     doc_id = None
     use_alarm = time_limit > 0 and hasattr(signal, "setitimer")
     if use_alarm:
         signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, time_limit)
     try:
-        data = Path(path).read_bytes()
+        data = Path(path).read_bytes() if data is None else data
         doc_id = bytes_id(data) if data else None
         record = extract_bytes(data, path=path, pdf_backend=pdf_backend)
         return path, record.doc_id, rows_of(record)

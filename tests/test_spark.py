@@ -1,0 +1,36 @@
+"""The Spark engine in local mode gives the same records as the local engine."""
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from extractor.cli import app
+from extractor.dataset import read_table
+
+pytest.importorskip("pyspark", reason="pyspark is installed by `make test` (the spark extra)")
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs Java; `make test` installs it")
+
+
+def _sorted(out, table, key):
+    frame = read_table(out, table).drop(columns=["path"], errors="ignore")
+    return frame.sort_values(key).reset_index(drop=True)
+
+
+def test_spark_engine_matches_the_local_engine(tmp_path):
+    letters = tmp_path / "letters"
+    shutil.copytree(ROOT / "corpora" / "test", letters, ignore=shutil.ignore_patterns("*.gold.json"))
+    (letters / "copy.txt").write_bytes((letters / "cnh-21.txt").read_bytes())  # a duplicate
+    (letters / "empty.txt").write_bytes(b"")  # a bad input
+    runner = CliRunner()
+    local = runner.invoke(app, ["run", str(letters), "--out", str(tmp_path / "local"), "--no-progress", "--workers", "1"])
+    spark = runner.invoke(app, ["run", str(letters), "--out", str(tmp_path / "spark"), "--engine", "spark"])
+    assert local.exit_code == spark.exit_code == 1  # the empty file, in both
+    for table, key in (("letters", ["doc_id"]), ("items", ["doc_id", "index"]), ("mentions", ["doc_id", "start"])):
+        a, b = _sorted(tmp_path / "local", table, key), _sorted(tmp_path / "spark", table, key)
+        pd.testing.assert_frame_equal(a, b, check_dtype=False)
+    errors = read_table(tmp_path / "spark", "errors")
+    assert list(errors["error"]) == ["E001"]
