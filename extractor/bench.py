@@ -57,6 +57,39 @@ def corpus_texts(folder: Path, n: int) -> list[str]:
     return [f"{texts[i % len(texts)].rstrip()}\nReference: bench-{i:06d}\n" for i in range(n)]
 
 
+def rss_by_size(corpus: Path, sizes: tuple[int, ...], workers: int = 2) -> list[dict]:
+    """Peak RSS of the run's main process and of its largest worker, for growing archives.
+
+    Each size runs ``imr-extract run`` in its own process on that many distinct letters, so
+    memory that grew with the number of letters would show as a rising figure.
+    """
+    import subprocess
+    import sys
+
+    rows = []
+    for size in sizes:
+        tmp = Path(tempfile.mkdtemp(prefix="imr-rss-"))
+        try:
+            folder = tmp / "letters"
+            folder.mkdir()
+            for i, text in enumerate(corpus_texts(corpus, size)):
+                (folder / f"letter-{i:06d}.txt").write_text(text, encoding="utf-8")
+            script = (
+                "import resource, sys\n"
+                "from extractor.engines import run_local\n"
+                f"s = run_local([{str(folder)!r}], {str(tmp / 'out')!r}, workers={workers})\n"
+                "print(s.letters, s.seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+                " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+            )
+            done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+            letters, seconds, main_kb, worker_kb = done.stdout.split()[-4:]
+            rows.append({"letters": int(letters), "seconds": float(seconds),
+                         "main_mb": int(main_kb) / 1024, "worker_mb": int(worker_kb) / 1024})
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return rows
+
+
 def run_benchmark(corpus: Path, n: int = 200, real: Optional[Path] = None,
                   workers: tuple[int, ...] = (1, 2), medspacy_n: int = 40) -> dict:
     """Run every scenario; return timings, ratios and peak memory."""
