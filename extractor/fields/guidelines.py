@@ -65,7 +65,7 @@ def sections(line: Optional[str]) -> list[str]:
         # Numbered titles ("3.3 Opioids for Chronic Pain and ...: ...") are one name each.
         if re.match(r"\s*\d+(?:\.\d+)+\s", segment):
             parts_numbered = [p.strip(" ,.;") for p in re.split(r",\s*(?=\d+(?:\.\d+)+\s)", segment)]
-            names += [p for p in parts_numbered if p and p not in names]
+            names += [p for p in parts_numbered if p]
             continue
         protected: dict[str, str] = {}
         for j, title in enumerate(rules["known"]):
@@ -86,5 +86,6 @@ def sections(line: Optional[str]) -> list[str]:
                 parts[-1] = f"{parts[-1]}, {part}"
             else:
                 parts.append(part)
-        names += [p for p in parts if p not in names]
+        # Each chapter's list is kept whole: two chapters may both name "Special Studies".
+        names += list(dict.fromkeys(parts))
     return names

@@ -157,19 +157,43 @@ def _review_items(text: str, sections: list[Section]) -> list[FoundItem]:
         r = rationale[0]
         for m in re.finditer(r"[^.\n]+(?:\.(?!\d)|\n|$)", text[r.body_start:r.end]):
             sentences.append((r.body_start + m.start(), r.body_start + m.end(), m.group()))
+    blocks = _item_blocks(text, rationale[0], [service for service, _, _ in lines]) if rationale else None
     items = []
     for index, (service, start, end) in enumerate(lines):
+        span = (rationale[0].body_start, rationale[0].end) if rationale else None
         if len(lines) == 1:
             chosen = sentences
+        elif blocks:
+            # Each item has its own block ("2. EMG/NCV ...:" up to the next item's heading).
+            span = blocks[index]
+            chosen = [s for s in sentences if span[0] <= s[0] < span[1]]
         else:
             words = _words(service)
             chosen = [s for s in sentences if len(words & _words(s[2])) >= max(1, len(words) // 2)]
         decision, _ = _conclusion(chosen)
-        span = (rationale[0].body_start, rationale[0].end) if rationale else None
         values = {"claims_administrator_guideline": None, "maximus_guideline": guide_text,
                   "rationale": _squash(text[span[0]:span[1]]).lstrip(": ") if span else None}
         items.append(FoundItem(service, decision, start, end, values, span))
     return items
+
+
+def _item_blocks(text: str, rationale: Section, services: list[str]) -> Optional[list[tuple[int, int]]]:
+    """Where each item's part of a shared rationale starts: the line that names the item first."""
+    body = text[rationale.body_start:rationale.end]
+    squashed = body.lower()
+    starts: list[int] = []
+    position = 0
+    for service in services:
+        found = squashed.find(_squash(service).lower(), position)
+        if found < 0:
+            return None
+        line_start = squashed.rfind("\n", 0, found) + 1
+        if starts and line_start <= starts[-1]:
+            return None  # two items named on one line: no separate blocks
+        starts.append(line_start)
+        position = found + 1
+    ends = starts[1:] + [len(body)]
+    return [(rationale.body_start + a, rationale.body_start + b) for a, b in zip(starts, ends)]
 
 
 def find_items(text: str, sections: list[Section], layout: str) -> list[FoundItem]:

@@ -21,6 +21,7 @@ def _rules() -> dict:
         ],
         "prefix": re.compile(data["service_prefix_strip"], flags),
         "regions": [(name, re.compile(p, flags)) for name, p in data["body_regions"]],
+        "fallback": (data["body_region_fallback"][0], re.compile(data["body_region_fallback"][1], flags)),
         "laterality": [(name, re.compile(p, flags)) for name, p in data["laterality"]],
         "numbers": data["number_words"],
         "quantity": [(name, re.compile(p, flags)) for name, p in data["quantity"]],
@@ -61,7 +62,11 @@ def body_region(service: str) -> Optional[str]:
         m = pattern.search(service)
         if m and (best is None or (m.start(), order) < best[:2]):
             best = (m.start(), order, name)
-    return best[2] if best else None
+    if best:
+        return best[2]
+    # "spinal cord stimulator", "back brace": the spine, when no region is named.
+    name, pattern = _rules()["fallback"]
+    return name if pattern.search(service) else None
 
 
 def laterality(service: str) -> Optional[str]:
