@@ -197,39 +197,40 @@ def _pool_results(paths: Iterator[str], workers: int, pdf_backend: str, time_lim
     """
     context = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
     window = workers * 4
-    pending: deque = deque()
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)
+    pending: deque = deque()  # (path, future), in input order
+    state = {"pool": ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)}
+
+    def recover(extra: list[str]) -> None:
+        in_flight = [p for p, _ in pending] + extra
+        pending.clear()
+        state["pool"].shutdown(wait=False, cancel_futures=True)
+        for path in in_flight:
+            done: Future = Future()
+            done.set_result(_isolated(path, context, pdf_backend, time_limit))
+            pending.append((path, done))
+        state["pool"] = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)
+
+    def next_result():
+        try:
+            result = pending[0][1].result()
+        except BrokenProcessPool:
+            recover([])
+            result = pending[0][1].result()
+        pending.popleft()
+        return result
+
     try:
         for path in paths:
-            pending.append((path, pool.submit(process_path, path, pdf_backend, time_limit)))
+            try:
+                pending.append((path, state["pool"].submit(process_path, path, pdf_backend, time_limit)))
+            except BrokenProcessPool:
+                recover([path])
             while len(pending) >= window:
-                result, pool = _next(pending, pool, workers, context, pdf_backend, time_limit)
-                yield result
+                yield next_result()
         while pending:
-            result, pool = _next(pending, pool, workers, context, pdf_backend, time_limit)
-            yield result
+            yield next_result()
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _next(pending: deque, pool, workers, context, pdf_backend, time_limit):
-    path, future = pending[0]
-    try:
-        result = future.result()
-        pending.popleft()
-        return result, pool
-    except BrokenProcessPool:
-        in_flight = [p for p, _ in pending]
-        pending.clear()
-        pool.shutdown(wait=False, cancel_futures=True)
-        retried = [_isolated(p, context, pdf_backend, time_limit) for p in in_flight]
-        fresh = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)
-        first, rest = retried[0], retried[1:]
-        for result in rest:
-            done: Future = Future()
-            done.set_result(result)
-            pending.append((result[0], done))
-        return first, fresh
+        state["pool"].shutdown(wait=True, cancel_futures=True)
 
 
 def _isolated(path: str, context, pdf_backend: str, time_limit: float):
