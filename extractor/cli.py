@@ -182,11 +182,11 @@ def evaluate(
 
 
 def _print_report(data: dict) -> None:
-    out = Console()
     groups = data["groups"]
     names = [g for g in groups if g.startswith("split:")] + [g for g in groups if g.startswith("layout:")]
     if "all" in groups:
         names.append("all")
+    out = Console(width=max(Console().width, 48 + 24 * len(names)))  # one column per split/layout
     fields = sorted({f for g in names for f in groups[g]})
     table = Table(title=f"imr-extract evaluate: {data['letters']} letters (micro; macro in brackets)")
     table.add_column("field")
@@ -194,7 +194,7 @@ def _print_report(data: dict) -> None:
         table.add_column(name.replace("split:", "").replace("layout:", ""), justify="right")
     for f in fields:
         kind = next(groups[g][f]["kind"] for g in names if f in groups[g])
-        row = [f"{f} ({'acc' if kind == 'accuracy' else 'F1'})"]
+        row = [f"{f} ({ {'accuracy': 'acc', 'f1': 'F1', 'recall': 'recall'}[kind] })"]
         for name in names:
             cell = groups[name].get(f)
             row.append(f"{cell['micro']:.3f} [{cell['macro']:.2f}] n={cell['n']}" if cell else "")
@@ -211,7 +211,7 @@ def _print_report(data: dict) -> None:
                 continue
             mine = ours.get(key) if key != "mentions" else ours.get("mentions")
             value_text = f"{value.get('micro', value.get('recall')):.3f}"
-            mine_text = f"{mine.get('recall', mine['micro']):.3f}" if mine and key == "mentions" else (f"{mine['micro']:.3f}" if mine else "")
+            mine_text = f"{mine['micro']:.3f}" if mine else ""
             base.add_row(key, value_text, mine_text)
         out.print(base)
 
