@@ -53,12 +53,22 @@ class LetterMentions:
             sent = sentences[index]
             line = text[sent.start_char:sent.end_char].strip()
             if not self.list_item.match(line):
-                if index == len(sentences) or not line.endswith(":"):
+                if not line.endswith(":"):
                     return None
                 found = self._dates(text, sent, cache)
                 return found[-1].iso if found else None
             index -= 1
         return None
+
+    def _dose(self, after: str) -> tuple:
+        """Strength and quantity written after a drug name: "Norco 10/325mg #60"."""
+        found = self.strength.match(after)
+        strength = re.sub(r"\s+", "", found.group("strength")) if found else None
+        found = self.quantity.match(after)
+        quantity = found.group("quantity") if found else None
+        if quantity and quantity.startswith("#"):
+            quantity = re.sub(r"\s+", "", quantity)  # "# 60" -> "#60"
+        return strength, quantity
 
     @staticmethod
     def _dates(text: str, sent, cache: dict) -> list:
@@ -104,10 +114,10 @@ class LetterMentions:
             dates = self._dates(text, sent, sentence_dates)
             before = [d for d in dates if d.end <= ent.start_char]
             date = before[-1].iso if before else (dates[0].iso if dates else None)
-            # Findings listed in the sentence after a dated exam belong to that exam.
             # "Report of 08/30/2016 lists these findings:" dates the bulleted lines under it.
             if date is None and section == "case_summary":
                 date = self._list_date(text, sentences, sent_index, sentence_dates)
+            # Findings listed in the sentence after a dated exam belong to that exam.
             if date is None and ent.label_ in self.carry_labels and section == "case_summary" and sent.start > 0:
                 prior = sentences[sent_index - 1] if sent_index > 0 else sent
                 if last_finding and last_finding[0] == prior.start:
@@ -123,13 +133,8 @@ class LetterMentions:
                 label = "SERVICE"
             strength = quantity = None
             if ext.imr_group == "medication":
-                # "Norco 10/325mg #60": the strength follows the name, the count soon after.
                 stop = ents[position + 1].start_char if position + 1 < len(ents) else len(text)
-                after = text[ent.end_char: min(ent.end_char + 60, stop)]
-                found = self.strength.match(after)
-                strength = re.sub(r"\s+", "", found.group("strength")) if found else None
-                found = self.quantity.match(after)
-                quantity = re.sub(r"\s+", "", found.group("quantity")) if found and found.group("quantity").startswith("#") else (found.group("quantity") if found else None)
+                strength, quantity = self._dose(text[ent.end_char: min(ent.end_char + 60, stop)])
             mentions.append({
                 "label": label,
                 "text": ent.text,
