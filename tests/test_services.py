@@ -66,3 +66,10 @@ def test_services_classification(service, category, region, side, quantity):
 def test_services_guideline_sources_and_sections(line, sources, sections):
     assert guidelines.sources(line) == sources
     assert guidelines.sections(line) == sections
+
+
+def test_services_mtus_named_but_not_cited():
+    # "outside of the MTUS Guidelines" names the MTUS only to say it was not used
+    line = ("The Expert Reviewer based their decision on recommendation(s) outside of the MTUS Guidelines. "
+            "Decision based on Non-MTUS Citation Official Disability Guidelines (ODG) Low Back, preoperative testing.")
+    assert guidelines.sources(line) == ["ODG"]

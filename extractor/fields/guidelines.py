@@ -15,6 +15,8 @@ def _rules() -> dict:
     return {
         "sources": [(name, re.compile(p, re.IGNORECASE)) for name, p in data["sources"]],
         "other": re.compile(data["other"], re.IGNORECASE),
+        # "based their decision on recommendation(s) outside of the MTUS": names MTUS, cites it not.
+        "not_a_source": re.compile(data["not_a_source"], re.IGNORECASE),
         "section": re.compile(data["section_label"], re.IGNORECASE),
         # A new chapter inside a section list: ", and Forearm, Wrist, and Hand Complaints 2004,"
         "chapter": re.compile(rf",?\s*(?:and\s+)?{data['chapters']}[^.:]*?\b(?:19|20)\d{{2}}\b,?\s*$"),
@@ -30,6 +32,7 @@ def sources(*lines: Optional[str]) -> list[str]:
     for line in lines:
         if not line:
             continue
+        line = rules["not_a_source"].sub(lambda m: " " * len(m.group()), line)
         for name, pattern in rules["sources"]:
             m = pattern.search(line)
             if m:
