@@ -38,6 +38,7 @@ def show(
     pdf_backend: str = typer.Option("pypdfium2", help="pypdfium2 (fast) or pdfplumber (layout)."),
     text: bool = typer.Option(False, "--text/--no-text", help="Include the cleaned letter text."),
     mentions: bool = typer.Option(True, "--mentions/--no-mentions", help="Include the mentions."),
+    ocr: bool = typer.Option(True, "--ocr/--no-ocr", help="OCR PDF pages without a text layer (Tesseract)."),
 ) -> None:
     """Print the record of one letter as JSON."""
     _setup_logging(False)
@@ -45,7 +46,7 @@ def show(
     from .extract import extract_file
 
     try:
-        record = extract_file(file, pdf_backend=pdf_backend)
+        record = extract_file(file, pdf_backend=pdf_backend, ocr=ocr)
     except ExtractionError as exc:
         console.print(f"[red]error[/red] {file}: {exc.message} (stage: {exc.stage}, {exc.code})")
         raise typer.Exit(1)
@@ -66,6 +67,7 @@ def run(
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run into the same --out."),
     time_limit: float = typer.Option(120.0, help="Seconds one letter may take (0: no limit)."),
+    ocr: bool = typer.Option(True, "--ocr/--no-ocr", help="OCR PDF pages without a text layer (Tesseract)."),
     engine: str = typer.Option("local", help="local (worker processes) or spark."),
     master: str = typer.Option("local[*]", help="Spark master URL for --engine spark."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each failed letter."),
@@ -118,7 +120,8 @@ def run(
 
     with bar:
         summary = run_local(inputs, out, fmt=fmt, workers=workers, batch_size=batch_size,
-                            pdf_backend=pdf_backend, on_result=tick, resume=resume, time_limit=time_limit)
+                            pdf_backend=pdf_backend, on_result=tick, resume=resume, time_limit=time_limit,
+                            ocr=ocr)
     _print_summary(summary, out)
     if summary.errors:
         console.print(f"[yellow]{summary.errors} input(s) failed[/yellow]: see {out}/errors")

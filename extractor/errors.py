@@ -11,11 +11,12 @@ class Errors:
     E003 = "not a PDF or text letter: the file looks like binary data ({kind})"
     E004 = "PDF could not be opened: {reason}"
     E005 = "PDF is encrypted and needs a password"
-    E006 = "PDF has no text layer on any page (a scan); OCR is not enabled"
+    E006 = "PDF has no text layer on any page (a scan) and OCR is turned off (--no-ocr)"
     E007 = "no text found in the file"
     E008 = "not an IMR determination: none of the IMR section titles or decision lines were found"
     E009 = "unexpected failure while {stage}: {reason}"
     E010 = "letter timed out after {seconds:.0f} s"
+    E013 = "a page has no text layer and needs OCR, but the tesseract program is not installed"
     E012 = "the worker process crashed on this letter (the rest of the run went on)"
     E011 = "unsupported PDF backend '{name}'; choose pypdfium2 or pdfplumber"
 

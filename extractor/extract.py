@@ -37,11 +37,12 @@ def _extract(
     pdf_backend: str = "pypdfium2",
     nlp: Optional[Language] = None,
     require_imr: bool = True,
+    ocr: bool = True,
 ) -> tuple[Doc, Record]:
     """Run the whole pipeline on a letter's bytes; return the Doc and its record."""
     nlp = nlp or load()
     try:
-        pages = read_bytes(data, pdf_backend=pdf_backend)
+        pages = read_bytes(data, pdf_backend=pdf_backend, ocr=ocr)
     except ExtractionError:
         raise
     except Exception as exc:  # a reader bug must cost one letter, not the run
@@ -51,7 +52,8 @@ def _extract(
         "path": path,
         "format": pages.format,
         "pages": len(pages.texts),
-        "ocr": False,
+        "ocr": bool(pages.ocr_pages),
+        "ocr_pages": pages.ocr_pages,
         "text_backend": pages.backend,
         "encoding": pages.encoding,
         "warnings": pages.warnings,
@@ -80,18 +82,18 @@ def _not_imr(record: Record) -> bool:
 
 
 def extract_bytes(data: bytes, path: Optional[str] = None, pdf_backend: str = "pypdfium2",
-                  nlp: Optional[Language] = None) -> Record:
-    """Return the record of a letter given as bytes (PDF or text)."""
-    return _extract(data, path=path, pdf_backend=pdf_backend, nlp=nlp)[1]
+                  nlp: Optional[Language] = None, ocr: bool = True) -> Record:
+    """Return the record of a letter given as bytes (PDF or text); scanned pages are OCRed."""
+    return _extract(data, path=path, pdf_backend=pdf_backend, nlp=nlp, ocr=ocr)[1]
 
 
 def extract_file(path: Union[str, Path], pdf_backend: str = "pypdfium2",
-                 nlp: Optional[Language] = None) -> Record:
+                 nlp: Optional[Language] = None, ocr: bool = True) -> Record:
     """Return the record of a letter file (PDF or text)."""
     path = Path(path)
     if not path.is_file():
         raise fail("read", "E002", path=str(path))
-    return extract_bytes(path.read_bytes(), path=str(path), pdf_backend=pdf_backend, nlp=nlp)
+    return extract_bytes(path.read_bytes(), path=str(path), pdf_backend=pdf_backend, nlp=nlp, ocr=ocr)
 
 
 def extract_text(text: str, nlp: Optional[Language] = None) -> Record:

@@ -18,6 +18,7 @@ class Source:
     ocr: bool = False
     text_backend: Optional[str] = None
     encoding: Optional[str] = None
+    ocr_pages: list[int] = field(default_factory=list)
 
 
 @dataclass

@@ -89,13 +89,14 @@ def _on_alarm(signum, frame):  # pragma: no cover - called by the OS
     raise LetterTimeout()
 
 
-def process_path(path: str, pdf_backend: str = "pypdfium2", time_limit: float = 0) -> tuple[str, Optional[str], dict]:
+def process_path(path: str, pdf_backend: str = "pypdfium2", time_limit: float = 0,
+                 ocr: bool = True) -> tuple[str, Optional[str], dict]:
     """Read and extract one file; return ``(path, doc_id, rows)`` and never raise."""
-    return process_path_bytes(path, None, pdf_backend, time_limit)
+    return process_path_bytes(path, None, pdf_backend, time_limit, ocr)
 
 
 def process_path_bytes(path: str, data: Optional[bytes], pdf_backend: str = "pypdfium2",
-                       time_limit: float = 0) -> tuple[str, Optional[str], dict]:
+                       time_limit: float = 0, ocr: bool = True) -> tuple[str, Optional[str], dict]:
     """Extract one letter (bytes given, or read from ``path``); return its rows and never raise."""
     doc_id = None
     use_alarm = time_limit > 0 and hasattr(signal, "setitimer")
@@ -105,7 +106,7 @@ def process_path_bytes(path: str, data: Optional[bytes], pdf_backend: str = "pyp
     try:
         data = Path(path).read_bytes() if data is None else data
         doc_id = bytes_id(data) if data else None
-        record = extract_bytes(data, path=path, pdf_backend=pdf_backend)
+        record = extract_bytes(data, path=path, pdf_backend=pdf_backend, ocr=ocr)
         return path, record.doc_id, rows_of(record)
     except ExtractionError as exc:
         log.info("letter failed: path=%s stage=%s error=%s", path, exc.stage, exc.code)
@@ -146,6 +147,7 @@ def run_local(
     on_result: Optional[Callable[[RunSummary], None]] = None,
     resume: bool = False,
     time_limit: float = 0,
+    ocr: bool = True,
 ) -> RunSummary:
     """Extract every input into the dataset folder ``out``; return the summary.
 
@@ -176,9 +178,9 @@ def run_local(
             yield path
 
     results = (
-        (process_path(p, pdf_backend, time_limit) for p in tasks())
+        (process_path(p, pdf_backend, time_limit, ocr) for p in tasks())
         if workers <= 1
-        else _pool_results(tasks(), workers, pdf_backend, time_limit)
+        else _pool_results(tasks(), workers, pdf_backend, time_limit, ocr)
     )
     for result in results:
         _account(summary, writer, seen, result)
@@ -189,7 +191,7 @@ def run_local(
     return summary
 
 
-def _pool_results(paths: Iterator[str], workers: int, pdf_backend: str, time_limit: float):
+def _pool_results(paths: Iterator[str], workers: int, pdf_backend: str, time_limit: float, ocr: bool = True):
     """Results in input order from worker processes, a bounded number in flight (flat memory).
 
     A worker that dies (a crash inside a C library) breaks the pool: the letters in flight are
@@ -206,7 +208,7 @@ def _pool_results(paths: Iterator[str], workers: int, pdf_backend: str, time_lim
         state["pool"].shutdown(wait=False, cancel_futures=True)
         for path in in_flight:
             done: Future = Future()
-            done.set_result(_isolated(path, context, pdf_backend, time_limit))
+            done.set_result(_isolated(path, context, pdf_backend, time_limit, ocr))
             pending.append((path, done))
         state["pool"] = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)
 
@@ -222,7 +224,7 @@ def _pool_results(paths: Iterator[str], workers: int, pdf_backend: str, time_lim
     try:
         for path in paths:
             try:
-                pending.append((path, state["pool"].submit(process_path, path, pdf_backend, time_limit)))
+                pending.append((path, state["pool"].submit(process_path, path, pdf_backend, time_limit, ocr)))
             except BrokenProcessPool:
                 recover([path])
             while len(pending) >= window:
@@ -233,11 +235,11 @@ def _pool_results(paths: Iterator[str], workers: int, pdf_backend: str, time_lim
         state["pool"].shutdown(wait=True, cancel_futures=True)
 
 
-def _isolated(path: str, context, pdf_backend: str, time_limit: float):
+def _isolated(path: str, context, pdf_backend: str, time_limit: float, ocr: bool = True):
     """Run one letter alone in a fresh worker; a crash there is that letter's fault."""
     with ProcessPoolExecutor(1, mp_context=context) as solo:
         try:
-            return solo.submit(process_path, path, pdf_backend, time_limit).result()
+            return solo.submit(process_path, path, pdf_backend, time_limit, ocr).result()
         except BrokenProcessPool:
             log.warning("worker crashed: path=%s", path)
             return path, None, {"errors": [error_row(path, "extract", "E012", Errors.E012)]}

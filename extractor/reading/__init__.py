@@ -21,6 +21,7 @@ class Pages:
     backend: Optional[str] = None
     encoding: Optional[str] = None
     warnings: list[str] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)
 
 
 # Magic numbers of common non-letter files, so the error names what the file is.
@@ -51,12 +52,12 @@ def sniff_format(data: bytes) -> str:
     return "text"
 
 
-def read_bytes(data: bytes, pdf_backend: str = "pypdfium2") -> Pages:
-    """Read a letter's bytes into pages of text."""
+def read_bytes(data: bytes, pdf_backend: str = "pypdfium2", ocr: bool = True) -> Pages:
+    """Read a letter's bytes into pages of text (scanned PDF pages through OCR unless ``ocr`` is off)."""
     kind = sniff_format(data)
     if kind == "pdf":
-        texts = read_pdf(data, backend=pdf_backend)
-        return Pages(texts=texts, format="pdf", backend=pdf_backend)
+        texts, ocr_pages = read_pdf(data, backend=pdf_backend, ocr=ocr)
+        return Pages(texts=texts, format="pdf", backend=pdf_backend, ocr_pages=ocr_pages)
     text, encoding, warnings = read_text_bytes(data)
     # A form feed is how text dumps mark page breaks.
     texts = text.split("\f") if "\f" in text else [text]

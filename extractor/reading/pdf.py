@@ -9,21 +9,38 @@ from __future__ import annotations
 import io
 
 from ..errors import fail
+from .ocr import needs_ocr, ocr_page
 
 BACKENDS = ("pypdfium2", "pdfplumber")
 
 
-def read_pdf(data: bytes, backend: str = "pypdfium2") -> list[str]:
-    """Return the text of each page of a PDF."""
+def read_pdf(data: bytes, backend: str = "pypdfium2", ocr: bool = True) -> tuple[list[str], list[int]]:
+    """Return the text of each page of a PDF, and the 1-based numbers of pages read by OCR."""
     if backend == "pypdfium2":
         texts = _read_pdfium(data)
     elif backend == "pdfplumber":
         texts = _read_pdfplumber(data)
     else:
         raise fail("read", "E011", name=backend)
-    if not any(t.strip() for t in texts):
+    scanned = [i for i, text in enumerate(texts) if needs_ocr(text)]
+    if scanned and ocr:
+        texts = list(texts)
+        for i, text in _ocr_pages(data, scanned):
+            texts[i] = text
+    elif not any(t.strip() for t in texts):
         raise fail("read", "E006")
-    return texts
+    return texts, [i + 1 for i in scanned] if ocr else []
+
+
+def _ocr_pages(data: bytes, indexes: list[int]):
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        for i in indexes:
+            yield i, ocr_page(pdf[i])
+    finally:
+        pdf.close()
 
 
 def _read_pdfium(data: bytes) -> list[str]:
