@@ -16,6 +16,7 @@ class Errors:
     E008 = "not an IMR determination: none of the IMR section titles or decision lines were found"
     E009 = "unexpected failure while {stage}: {reason}"
     E010 = "letter timed out after {seconds:.0f} s"
+    E014 = "PDF has {pages} pages, more than the {limit} a determination letter can have (split the bundle first)"
     E013 = "a page has no text layer and needs OCR, but the tesseract program is not installed"
     E012 = "the worker process crashed on this letter (the rest of the run went on)"
     E011 = "unsupported PDF backend '{name}'; choose pypdfium2 or pdfplumber"
@@ -26,6 +27,9 @@ class Errors:
     W004 = "layout not recognised; fields were searched without sections"
     W005 = "{field} not found in the header"
     W006 = "guideline line '{label}' missing for item {index}"
+    W007 = "file is HTML; its text was read without the markup"
+    W008 = ("file holds {count} letters (case numbers {cases}); the header fields and items are the "
+            "first letter's: split the file to extract the others")
 
 
 class ExtractionError(Exception):

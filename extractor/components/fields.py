@@ -78,6 +78,9 @@ class LetterFields:
             item_rows.append(row)
         if not item_rows:
             warnings.append(Errors.W002)
+        cases = header.case_headers(text)
+        if len(cases) > 1:
+            warnings.append(Errors.W008.format(count=len(cases), cases=", ".join(cases)))
         doc._.imr_fields = {
             "layout": layout,
             "case_number": header.case_number(text),

@@ -46,6 +46,20 @@ def case_number(text: str) -> Optional[str]:
     return value.group(1) if value else None
 
 
+def case_headers(text: str) -> list[str]:
+    """Distinct case numbers that open a header line ("Case Number: CM..."): one per letter."""
+    rules = _rules()
+    found: list[str] = []
+    for label in rules["case_label"]:
+        for m in label.finditer(text):
+            if m.start() and text[m.start() - 1] != "\n":
+                continue
+            value = rules["case_value"].search(text, m.end(), m.end() + 40)
+            if value and value.group(1) not in found:
+                found.append(value.group(1))
+    return found
+
+
 def header_dates(text: str, sections: list[Section]) -> dict[str, Optional[str]]:
     """Dates keyed by contract name, each read right after its label in the header block."""
     rules = _rules()

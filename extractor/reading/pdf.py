@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import io
 
-from ..errors import fail
+from ..errors import ExtractionError, fail
 from .ocr import needs_ocr, ocr_page
 
 BACKENDS = ("pypdfium2", "pdfplumber")
+# Published determinations run 2 to ~30 pages; far longer files are bundles or other documents.
+MAX_PAGES = 300
 
 
 def read_pdf(data: bytes, backend: str = "pypdfium2", ocr: bool = True) -> tuple[list[str], list[int]]:
@@ -55,6 +57,8 @@ def _read_pdfium(data: bytes) -> list[str]:
             raise fail("read", "E005") from exc
         raise fail("read", "E004", reason=reason) from exc
     try:
+        if len(pdf) > MAX_PAGES:
+            raise fail("read", "E014", pages=len(pdf), limit=MAX_PAGES)
         texts = []
         for page in pdf:
             textpage = page.get_textpage()
@@ -72,8 +76,12 @@ def _read_pdfplumber(data: bytes) -> list[str]:
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) > MAX_PAGES:
+                raise fail("read", "E014", pages=len(pdf.pages), limit=MAX_PAGES)
             return [page.extract_text(layout=False) or "" for page in pdf.pages]
     except PDFPasswordIncorrect as exc:
         raise fail("read", "E005") from exc
+    except ExtractionError:
+        raise
     except Exception as exc:  # pdfminer raises many types for broken files
         raise fail("read", "E004", reason=f"{type(exc).__name__}: {exc}") from exc

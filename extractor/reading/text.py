@@ -28,6 +28,23 @@ def read_text_bytes(data: bytes) -> tuple[str, str, list[str]]:
     control = len(_CONTROL.findall(text, 0, 20000))
     if text and control / min(len(text), 20000) > _MAX_CONTROL_SHARE:
         raise fail("read", "E003", kind="too many control characters for text")
+    if _HTML.match(text):
+        text = html_to_text(text)
+        warnings.append(Errors.W007)
     if not text.strip():
         raise fail("read", "E007")
     return text, encoding, warnings
+
+
+_HTML = re.compile(r"\s*(?:<!DOCTYPE\s+html|<html|<head|<body)", re.IGNORECASE)
+_BLOCK = re.compile(r"<\s*(?:br|/p|/div|/h\d|/li|/tr|p|div|li|tr|h\d)\b[^>]*>", re.IGNORECASE)
+_SKIP = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def html_to_text(markup: str) -> str:
+    """The text of an HTML page: scripts dropped, block tags as line breaks, entities decoded."""
+    from html import unescape
+
+    markup = _SKIP.sub(" ", markup)
+    markup = _BLOCK.sub("\n", markup)
+    return unescape(re.sub(r"<[^>]+>", "", markup))
