@@ -281,6 +281,23 @@ def review(
                 pass
 
 
+@app.command("fuzz")
+def fuzz_cli(
+    corpus: Path = typer.Option(Path("corpora"), help="Folder of letters to mutate."),
+    cases: int = typer.Option(1000, help="Mutated letters to run."),
+    seed: int = typer.Option(0, help="Random seed (the same seed makes the same cases)."),
+    workers: int = typer.Option(2, help="Worker processes."),
+) -> None:
+    """Fuzz the extractor with mutated letters: no unhandled failure, every input accounted for."""
+    _setup_logging(False)
+    from .fuzz import fuzz
+
+    report = fuzz(corpus, cases=cases, seed=seed, workers=workers)
+    typer.echo(json.dumps(report, indent=2))
+    if report["unexpected"] or report["unaccounted"]:
+        raise typer.Exit(1)
+
+
 def _print_summary(summary, out: Path) -> None:
     table = Table(title=f"imr-extract run → {out}", show_header=False)
     table.add_row("inputs", str(summary.inputs))

@@ -14,7 +14,7 @@ class Errors:
     E006 = "PDF has no text layer on any page (a scan) and OCR is turned off (--no-ocr)"
     E007 = "no text found in the file"
     E008 = "not an IMR determination: none of the IMR section titles or decision lines were found"
-    E009 = "unexpected failure while {stage}: {reason}"
+    E009 = "unexpected failure while {step}: {reason}"
     E010 = "letter timed out after {seconds:.0f} s"
     E014 = "PDF has {pages} pages, more than the {limit} a determination letter can have (split the bundle first)"
     E013 = "a page has no text layer and needs OCR, but the tesseract program is not installed"

@@ -46,7 +46,7 @@ def _extract(
     except ExtractionError:
         raise
     except Exception as exc:  # a reader bug must cost one letter, not the run
-        raise fail("read", "E009", stage="reading", reason=f"{type(exc).__name__}: {exc}") from exc
+        raise fail("read", "E009", step="reading", reason=f"{type(exc).__name__}: {exc}") from exc
     source = {
         "doc_id": bytes_id(data),
         "path": path,
@@ -61,7 +61,7 @@ def _extract(
     try:
         doc = _run(nlp, "\f".join(pages.texts), source)
     except Exception as exc:
-        raise fail("nlp", "E009", stage="extracting fields", reason=f"{type(exc).__name__}: {exc}") from exc
+        raise fail("nlp", "E009", step="extracting fields", reason=f"{type(exc).__name__}: {exc}") from exc
     record = doc._.imr_record
     if not record.text.strip():
         raise fail("clean", "E007")

@@ -60,7 +60,11 @@ def _read_pdfium(data: bytes) -> list[str]:
         if len(pdf) > MAX_PAGES:
             raise fail("read", "E014", pages=len(pdf), limit=MAX_PAGES)
         texts = []
-        for page in pdf:
+        for number in range(len(pdf)):
+            try:
+                page = pdf[number]
+            except pdfium.PdfiumError as exc:
+                raise fail("read", "E004", reason=f"page {number + 1} is damaged ({exc})") from exc
             textpage = page.get_textpage()
             texts.append(textpage.get_text_range())
             textpage.close()
