@@ -116,12 +116,16 @@ def _furniture(lines: list[_Line], n_pages: int) -> set[int]:
         return drop
     # A running header or footer sits at the same place from the top or bottom of each page.
     keys: dict[int, tuple[int, str]] = {}
+
+    def shape(i: int) -> str:  # page numbers differ from page to page: compare without them
+        return re.sub(r"\d+", "#", lines[i].text.strip().lower())
+
     for page in range(1, n_pages + 1):
         idx = [i for i, ln in enumerate(lines) if ln.page == page and ln.text.strip()]
         for position, i in enumerate(idx[:_EDGE_LINES]):
-            keys[i] = (position, re.sub(r"\d+", "#", lines[i].text.strip().lower()))
+            keys[i] = (position, shape(i))
         for position, i in enumerate(reversed(idx[-_EDGE_LINES:])):
-            keys.setdefault(i, (-1 - position, re.sub(r"\d+", "#", lines[i].text.strip().lower())))
+            keys.setdefault(i, (-1 - position, shape(i)))
     pages_with = Counter(keys.values())
     threshold = max(2, _FURNITURE_PAGE_SHARE * n_pages)
     for i, key in keys.items():

@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 
 from ..errors import Errors
 from ..fields import clinical, header, items, patient, reviewer
-from ..fields.sections import Section, sections_of
+from ..fields.sections import Section, section_span
 from .letter_tokenizer import doc_text
 
 
@@ -51,8 +51,7 @@ class LetterFields:
                 dates[name] = header.narrative_date(text, sections, name)
         licensure, specialties = reviewer.reviewer(text, sections)
         age, sex = patient.patient(text, sections)
-        summary = sections_of(sections, "case_summary")
-        s_start, s_end = (summary[0].body_start, summary[0].end) if summary else (0, len(text))
+        s_start, s_end = section_span(text, sections, "case_summary")
         found = items.find_items(text, sections, layout)
         item_rows = []
         for index, item in enumerate(found, start=1):

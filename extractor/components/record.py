@@ -8,11 +8,9 @@ from bisect import bisect_right
 from spacy.language import Language
 from spacy.tokens import Doc
 
-
 from .._extensions import RECORD_KEY
 from ..types import Record
 from .letter_tokenizer import TEXT_KEY, doc_text
-
 
 
 def _plain(value) -> bool:

@@ -8,7 +8,7 @@ from typing import Optional
 
 from ..dates import find_dates
 from ..resources import read_json
-from .sections import Section, header_end
+from .sections import Section, header_end, section_span
 
 
 @lru_cache(maxsize=1)
@@ -83,8 +83,7 @@ def header_dates(text: str, sections: list[Section]) -> dict[str, Optional[str]]
 def narrative_date(text: str, sections: list[Section], name: str) -> Optional[str]:
     """A date the case summary gives for ``name`` ("industrial injury on 1-7-15", "UR (9-10-15)")."""
     rules = _rules()
-    summary = [s for s in sections if s.category == "case_summary"]
-    start, end = (summary[0].body_start, summary[0].end) if summary else (0, len(text))
+    start, end = section_span(text, sections, "case_summary")
     best: Optional[tuple[int, str]] = None
     for cue in rules["narrative"].get(name, []):
         for m in cue.finditer(text, start, end):

@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Optional
 
 from ..resources import read_json
-from .sections import Section, sections_of
+from .sections import Section, section_span
 
 # Ages outside this range are read errors (a year, a page number), not ages of workers.
 _MIN_AGE, _MAX_AGE = 14, 100
@@ -23,15 +23,11 @@ def _rules() -> dict:
     }
 
 
-def _summary(text: str, sections: list[Section]) -> str:
-    found = sections_of(sections, "case_summary")
-    return text[found[0].body_start:found[0].end] if found else text
-
-
 def patient(text: str, sections: list[Section]) -> tuple[Optional[int], Optional[str]]:
     """Return ``(age, sex)`` from the case summary."""
     rules = _rules()
-    summary = _summary(text, sections)
+    start, end = section_span(text, sections, "case_summary")
+    summary = text[start:end]
     age = None
     for m in rules["age"].finditer(summary):
         value = int(m.group(1) or m.group(2))

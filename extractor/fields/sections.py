@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Iterable
 
 
 @dataclass(frozen=True)
@@ -21,11 +21,11 @@ def sections_of(sections: Iterable[Section], *categories: str) -> list[Section]:
     return [s for s in sections if s.category in categories]
 
 
-def section_text(text: str, sections: Iterable[Section], *categories: str) -> Optional[tuple[int, int]]:
-    """The span covering the first section of any of ``categories`` (None when absent)."""
+def section_span(text: str, sections: Iterable[Section], *categories: str) -> tuple[int, int]:
+    """The body of the first section of any of ``categories``; the whole text when there is none."""
     found = sections_of(sections, *categories)
     if not found:
-        return None
+        return 0, len(text)
     return found[0].body_start, found[0].end
 
 
