@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test eval bench render clean
+.PHONY: demo test eval bench render model clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@# Spark needs a Java runtime; Debian's is installed when none is on the machine.
@@ -27,6 +27,11 @@ test: $(STAMP)
 ## eval: score the extractor on the gold corpus (written letters and real-letter gold)
 eval: $(STAMP)
 	$(BIN)/imr-extract evaluate corpora
+
+## model: train the decision model on the corpus dataset (writes models/decision.joblib, .md, .png)
+model: $(STAMP)
+	$(BIN)/imr-extract run corpora --out out/corpus --no-progress --resume
+	$(BIN)/imr-extract model train out/corpus --out models/decision.joblib
 
 ## render: render the corpus letters to PDFs in corpora/pdf
 render: $(STAMP)

@@ -71,6 +71,7 @@ def run(
     engine: str = typer.Option("local", help="local (worker processes) or spark."),
     master: str = typer.Option("local[*]", help="Spark master URL for --engine spark."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each failed letter."),
+    with_features: bool = typer.Option(False, "--features", help="Also write the features table (see 'features')."),
 ) -> None:
     """Extract letters into a dataset: tables letters, items, mentions, errors."""
     _setup_logging(verbose)
@@ -95,6 +96,8 @@ def run(
 
         summary = run_spark(inputs, out, master=master, fmt=fmt)
         _print_summary(summary, out)
+        if with_features:
+            _write_features_table(out, fmt)
         if summary.errors:
             console.print(f"[yellow]{summary.errors} input(s) failed[/yellow]: see {out}/errors")
             raise typer.Exit(1)
@@ -123,6 +126,8 @@ def run(
                             pdf_backend=pdf_backend, on_result=tick, resume=resume, time_limit=time_limit,
                             ocr=ocr)
     _print_summary(summary, out)
+    if with_features:
+        _write_features_table(out, fmt)
     if summary.errors:
         console.print(f"[yellow]{summary.errors} input(s) failed[/yellow]: see {out}/errors")
         raise typer.Exit(1)
@@ -296,6 +301,133 @@ def fuzz_cli(
     typer.echo(json.dumps(report, indent=2))
     if report["unexpected"] or report["unaccounted"]:
         raise typer.Exit(1)
+
+
+@app.command()
+def features(
+    dataset: Path = typer.Argument(..., help="A dataset folder written by run."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="File to write: .parquet, .csv or .jsonl."),
+    describe: bool = typer.Option(False, "--describe", help="List the columns and what each holds."),
+) -> None:
+    """Write the features table: one row per disputed item, only what is known before the decision."""
+    _setup_logging(False)
+    from .dataset import DatasetError
+    from .features import build_features, column_docs, write_features
+
+    if describe:
+        table = Table(title="features table")
+        for column in ("column", "type", "what it holds"):
+            table.add_column(column)
+        for row in column_docs():
+            table.add_row(*row)
+        Console().print(table)
+        if out is None:
+            return
+    try:
+        frame = build_features(dataset)
+    except DatasetError as exc:
+        console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2)
+    if out is None:
+        typer.echo(frame.to_csv(index=False), nl=False)
+        return
+    try:
+        write_features(frame, out)
+    except ValueError as exc:
+        console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2)
+    typer.echo(f"features: {out} ({len(frame)} items of {frame['doc_id'].nunique()} letters, "
+               f"{frame.shape[1]} columns)")
+
+
+model_app = typer.Typer(no_args_is_help=True, help="Train and apply the decision model (scikit-learn).")
+app.add_typer(model_app, name="model")
+
+
+def _features_or_exit(source: Path):
+    from .dataset import DatasetError
+    from .features import read_features
+
+    try:
+        return read_features(source)
+    except DatasetError as exc:
+        console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2)
+
+
+@model_app.command("train")
+def model_train(
+    dataset: Path = typer.Argument(..., help="A dataset folder written by run, or a features file."),
+    out: Path = typer.Option(Path("models/decision.joblib"), "--out", "-o", help="Model file to write."),
+    card: Optional[Path] = typer.Option(None, help="Model card to write (default: beside the model, .md)."),
+    estimator: str = typer.Option("logistic", help="logistic (default) or boosting."),
+    folds: int = typer.Option(5, help="Cross-validation folds, grouped by case."),
+    seed: int = typer.Option(0, help="Seed for the folds and the estimator."),
+) -> None:
+    """Cross-validate (grouped by case), fit, and write the model, its card and a calibration plot."""
+    _setup_logging(False)
+    from .model import ModelError, calibration_plot, model_card, save, train
+
+    frame = _features_or_exit(dataset)
+    try:
+        bundle = train(frame, estimator=estimator, folds=folds, seed=seed, source=str(dataset))
+    except ModelError as exc:
+        console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2)
+    save(bundle, out)
+    card = card or out.with_suffix(".md")
+    plot = calibration_plot(bundle["oof"]["y"], bundle["oof"]["p"], card.with_name(out.stem + ".calibration.png"))
+    card.write_text(model_card(bundle, out, plot), encoding="utf-8")
+    table = Table(title=f"decision model ({bundle['estimator']}, {bundle['folds']}-fold grouped CV, "
+                        f"{bundle['data']['items']} items of {bundle['data']['cases']} cases)")
+    for column in ("", "ROC AUC", "balanced accuracy", "Brier", "log loss"):
+        table.add_column(column)
+    for name, m in bundle["metrics"].items():
+        table.add_row(name, f"{m['roc_auc']:.3f}", f"{m['balanced_accuracy']:.3f}", f"{m['brier']:.3f}",
+                      f"{m['log_loss']:.3f}")
+    Console().print(table)
+    typer.echo(f"model: {out}\ncard: {card}\ncalibration plot: {plot}")
+
+
+@model_app.command("predict")
+def model_predict(
+    dataset: Path = typer.Argument(..., help="A dataset folder written by run, or a features file."),
+    model: Path = typer.Option(Path("models/decision.joblib"), "--model", "-m", help="Model file from model train."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write predictions (.csv, .parquet, .jsonl)."),
+) -> None:
+    """P(upheld) and the predicted decision for every disputed item."""
+    _setup_logging(False)
+    from .model import ModelError, load_model, predict
+
+    try:
+        bundle = load_model(model)
+    except ModelError as exc:
+        console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2)
+    frame = predict(bundle, _features_or_exit(dataset))
+    if out is None:
+        typer.echo(frame.to_csv(index=False), nl=False)
+        return
+    from .features import write_features
+
+    try:
+        write_features(frame, out)
+    except ValueError as exc:
+        console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2)
+    known = frame["decision"].notna() if "decision" in frame else None
+    agree = ""
+    if known is not None and known.any():
+        share = (frame.loc[known, "predicted"] == frame.loc[known, "decision"]).mean()
+        agree = f"; agrees with the letter's decision on {share:.1%} of {int(known.sum())} decided items"
+    typer.echo(f"predictions: {out} ({len(frame)} items{agree})")
+
+
+def _write_features_table(out: Path, fmt: str) -> None:
+    from .features import add_features_table
+
+    path = add_features_table(out, fmt)
+    typer.echo(f"features table: {path}")
 
 
 def _print_summary(summary, out: Path) -> None:

@@ -44,3 +44,14 @@ def rendered(tmp_path_factory, corpus_letters) -> Path:
     dest = tmp_path_factory.mktemp("pdf")
     render_folder(CORPORA, dest)
     return dest
+
+
+@pytest.fixture(scope="session")
+def corpus_dataset(tmp_path_factory) -> Path:
+    """The dataset ``imr-extract run corpora`` writes (Parquet), built once per session."""
+    from extractor.engines import run_local
+
+    out = tmp_path_factory.mktemp("corpus-dataset") / "dataset"
+    summary = run_local([str(CORPORA)], out, workers=2)
+    assert summary.errors == 0 and summary.letters > 50
+    return out

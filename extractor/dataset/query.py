@@ -8,13 +8,18 @@ from ..record import TABLES
 
 
 def connect(dataset: Path):
-    """An in-memory DuckDB connection with views ``letters``, ``items``, ``mentions``, ``errors``."""
+    """An in-memory DuckDB connection with views ``letters``, ``items``, ``mentions``, ``errors``.
+
+    A ``features`` view is added when the dataset has one (``run --features``).
+    """
     import duckdb
 
     dataset = Path(dataset)
     con = duckdb.connect()
-    for table in TABLES:
+    for table in (*TABLES, "features"):
         parts = sorted((dataset / table).glob("part-*"))
+        if not parts and table == "features":
+            continue
         if not parts:
             raise FileNotFoundError(f"dataset {dataset} has no '{table}' table (no part files in {dataset / table})")
         kind = parts[0].suffix.lstrip(".")

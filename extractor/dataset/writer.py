@@ -99,11 +99,21 @@ def _write(rows: list[dict[str, Any]], table: str, path: Path, fmt: str) -> None
     os.replace(tmp, path)
 
 
-def read_table(out: Path, table: str) -> pd.DataFrame:
-    """Read one table of a dataset folder (all parts) into a DataFrame."""
+class DatasetError(ValueError):
+    """A dataset folder that lacks a table or a column a command needs."""
+
+
+def read_table(out: Path, table: str, require: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Read one table of a dataset folder (all parts) into a DataFrame.
+
+    ``require`` names columns the caller needs: a table without them raises
+    :class:`DatasetError` naming them, rather than failing later on a KeyError.
+    """
     folder = Path(out) / table
+    if not Path(out).is_dir():
+        raise DatasetError(f"dataset {out} does not exist (expected a folder written by 'imr-extract run')")
     if not folder.is_dir():
-        raise FileNotFoundError(f"dataset {out} has no '{table}' table (expected folder {folder})")
+        raise DatasetError(f"dataset {out} has no '{table}' table (expected folder {folder})")
     # Part files of this engine ("part-00003.parquet") or of Spark ("part-00000-<uuid>.snappy.parquet").
     parts = sorted(p for p in folder.iterdir() if p.name.startswith("part-") and p.stat().st_size)
     columns = list(TABLES[table])
@@ -116,6 +126,11 @@ def read_table(out: Path, table: str) -> pd.DataFrame:
         elif part.name.endswith((".jsonl", ".json")):
             frames.append(pd.read_json(part, lines=True) if part.stat().st_size else pd.DataFrame(columns=columns))
     if not frames:
-        return pd.DataFrame(columns=columns)
-    non_empty = [f for f in frames if len(f)]
-    return pd.concat(non_empty, ignore_index=True) if non_empty else frames[0]
+        frame = pd.DataFrame(columns=columns)
+    else:
+        non_empty = [f for f in frames if len(f)]
+        frame = pd.concat(non_empty, ignore_index=True) if non_empty else frames[0]
+    missing = [c for c in require if c not in frame.columns]
+    if missing:
+        raise DatasetError(f"dataset {out}: table '{table}' lacks column(s) {', '.join(repr(c) for c in missing)}")
+    return frame
