@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import time
 from pathlib import Path
 from typing import List, Optional
@@ -19,6 +20,7 @@ app = typer.Typer(
     help="Turn California IMR Final Determination letters (PDF or text) into data.",
 )
 console = Console(stderr=True)
+MIN_FREE_MB = 50  # below this a run would fail on its first batch: refuse before any work
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -90,6 +92,11 @@ def run(
     except OSError as exc:
         console.print(f"[red]error[/red] cannot write to {out}: {exc.strerror}")
         raise typer.Exit(2)
+    free_mb = shutil.disk_usage(out).free / 2**20
+    if free_mb < MIN_FREE_MB:
+        console.print(f"[red]error[/red] only {free_mb:.0f} MB free on the disk holding {out} "
+                      f"(a run needs at least {MIN_FREE_MB} MB); free some space or choose another --out")
+        raise typer.Exit(2)
 
     if engine == "spark":
         from .engines.spark import run_spark
@@ -121,10 +128,17 @@ def run(
         bar.update(task, completed=done + summary.resumed,
                    rate=done / max(time.perf_counter() - started, 1e-9))
 
-    with bar:
-        summary = run_local(inputs, out, fmt=fmt, workers=workers, batch_size=batch_size,
-                            pdf_backend=pdf_backend, on_result=tick, resume=resume, time_limit=time_limit,
-                            ocr=ocr)
+    try:
+        with bar:
+            summary = run_local(inputs, out, fmt=fmt, workers=workers, batch_size=batch_size,
+                                pdf_backend=pdf_backend, on_result=tick, resume=resume, time_limit=time_limit,
+                                ocr=ocr)
+    except OSError as exc:
+        # The writer took back the batch it could not finish: the dataset holds only complete
+        # batches, and --resume continues from the last one.
+        console.print(f"[red]error[/red] writing {out} failed: {exc.strerror or exc}. The dataset holds every "
+                      "batch finished before this; free space (or fix the folder) and continue with --resume")
+        raise typer.Exit(2)
     _print_summary(summary, out)
     if with_features:
         _write_features_table(out, fmt)

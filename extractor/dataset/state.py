@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Optional
 
 from ..record import TABLES
 
@@ -28,6 +29,33 @@ def commit_part(out: Path, part: int, paths: list[str], doc_ids: list[str]) -> N
     os.replace(tmp, target)
 
 
+def part_number(name: str) -> int:
+    """The part number in a part file's name (``part-00003.parquet`` -> 3)."""
+    return int(name.split("part-")[1].split(".")[0].split("-")[0])
+
+
+def committed_parts(out: Path) -> Optional[set[int]]:
+    """Numbers of the committed parts, or None for a dataset without run state (e.g. Spark's)."""
+    folder = Path(out) / STATE_DIR
+    if not folder.is_dir():
+        return None
+    return {part_number(m.name) for m in folder.glob("part-*.json")}
+
+
+def readable_parts(out: Path, table: str) -> list[Path]:
+    """A table's part files that readers should see: committed ones only.
+
+    Parts of a batch still in flight, or of a run that died mid-batch, are left out, so a
+    reader never sees letters rows whose items were not written yet.
+    """
+    folder = Path(out) / table
+    if not folder.is_dir():
+        return []
+    parts = sorted(p for p in folder.iterdir() if p.name.startswith("part-") and not p.name.endswith(".tmp"))
+    committed = committed_parts(out)
+    return parts if committed is None else [p for p in parts if part_number(p.name) in committed]
+
+
 def load_state(out: Path) -> tuple[set[str], set[str], int]:
     """Paths and doc ids already committed, and the next part number; drops uncommitted parts."""
     out = Path(out)
@@ -41,7 +69,7 @@ def load_state(out: Path) -> tuple[set[str], set[str], int]:
         done_ids.update(i for i in data["doc_ids"] if i)
     for table in TABLES:
         for part_file in (out / table).glob("*part-*"):
-            number = int(part_file.name.split("part-")[1].split(".")[0])
+            number = part_number(part_file.name)
             if number not in committed or part_file.name.startswith("."):
                 part_file.unlink()  # written by a run that died before committing it
     return done_paths, done_ids, (max(committed) + 1) if committed else 0

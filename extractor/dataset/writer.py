@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..record import TABLES
-from .state import commit_part
+from .state import commit_part, readable_parts
 
 FORMATS = ("parquet", "csv", "jsonl")
 _ARROW = {"string": pa.string(), "int64": pa.int64(), "bool": pa.bool_(), "float64": pa.float64()}
@@ -64,10 +64,17 @@ class DatasetWriter:
         if self.letters_in_buffer == 0 and self.part > 0:
             return []
         written = []
-        for table, rows in self.buffer.items():
-            path = self.out / table / f"part-{self.part:05d}.{self.fmt}"
-            _write(rows, table, path, self.fmt)
-            written.append(path)
+        try:
+            for table, rows in self.buffer.items():
+                path = self.out / table / f"part-{self.part:05d}.{self.fmt}"
+                _write(rows, table, path, self.fmt)
+                written.append(path)
+        except BaseException:
+            # A full disk mid-batch: take back this batch's parts so no table holds rows
+            # whose companions in the other tables were never written.
+            for path in written:
+                path.unlink(missing_ok=True)
+            raise
         # The part counts only once its manifest exists (see dataset.state).
         commit_part(self.out, self.part, self.paths, self.doc_ids)
         self.part += 1
@@ -85,18 +92,22 @@ class DatasetWriter:
 def _write(rows: list[dict[str, Any]], table: str, path: Path, fmt: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     columns = list(TABLES[table])
-    if fmt == "parquet":
-        arrow = pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows], schema=schema(table))
-        pq.write_table(arrow, tmp)
-    elif fmt == "csv":
-        pd.DataFrame(rows, columns=columns).to_csv(tmp, index=False)
-    else:
-        with open(tmp, "w", encoding="utf-8") as handle:
-            for row in rows:
-                handle.write(json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False) + "\n")
-    with open(tmp, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    try:
+        if fmt == "parquet":
+            arrow = pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows], schema=schema(table))
+            pq.write_table(arrow, tmp)
+        elif fmt == "csv":
+            pd.DataFrame(rows, columns=columns).to_csv(tmp, index=False)
+        else:
+            with open(tmp, "w", encoding="utf-8") as handle:
+                for row in rows:
+                    handle.write(json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False) + "\n")
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 class DatasetError(ValueError):
@@ -114,8 +125,9 @@ def read_table(out: Path, table: str, require: tuple[str, ...] = ()) -> pd.DataF
         raise DatasetError(f"dataset {out} does not exist (expected a folder written by 'imr-extract run')")
     if not folder.is_dir():
         raise DatasetError(f"dataset {out} has no '{table}' table (expected folder {folder})")
-    # Part files of this engine ("part-00003.parquet") or of Spark ("part-00000-<uuid>.snappy.parquet").
-    parts = sorted(p for p in folder.iterdir() if p.name.startswith("part-") and p.stat().st_size)
+    # Part files of this engine ("part-00003.parquet", committed ones only) or of Spark
+    # ("part-00000-<uuid>.snappy.parquet").
+    parts = [p for p in readable_parts(out, table) if p.stat().st_size]
     columns = list(TABLES[table])
     frames: list[pd.DataFrame] = []
     for part in parts:
