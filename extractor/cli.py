@@ -198,7 +198,8 @@ def evaluate(
         _print_report(data)
     if errors:
         for miss in report.misses():
-            typer.echo(f"{miss.letter}\t{miss.field}\texpected={json.dumps(miss.expected)}\tgot={json.dumps(miss.got)}")
+            about = f"\t({miss.about})" if miss.about else ""
+            typer.echo(f"{miss.letter}\t{miss.field}\texpected={json.dumps(miss.expected)}\tgot={json.dumps(miss.got)}{about}")
     for failed in data["failed"]:
         console.print(f"[red]not scored[/red] {failed['letter']}: {failed['error']}")
 

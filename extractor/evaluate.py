@@ -80,6 +80,7 @@ class Miss:
     field: str
     expected: Any
     got: Any
+    about: str = ""  # what the field belongs to, e.g. the mention's text for a wrong flag
 
 
 @dataclass
@@ -203,12 +204,12 @@ def score_letter(gold: dict, record: dict, name: str, split: str,
     """Score one record (as a dict) against its gold annotation."""
     score = LetterScore(name, split, gold.get("layout") or record.get("layout", "unknown"))
 
-    def check(fieldname: str, expected: Any, got: Any) -> None:
+    def check(fieldname: str, expected: Any, got: Any, about: str = "") -> None:
         right, total = score.accuracy.get(fieldname, (0, 0))
         ok = _norm(expected) == _norm(got)
         score.accuracy[fieldname] = (right + ok, total + 1)
         if not ok:
-            score.misses.append(Miss(name, fieldname, expected, got))
+            score.misses.append(Miss(name, fieldname, expected, got, about))
 
     for dotted in SCALARS:
         present, expected = _get(gold, dotted)
@@ -236,7 +237,7 @@ def score_letter(gold: dict, record: dict, name: str, split: str,
                 counts.tp += 1
                 for key in ITEM_FIELDS:
                     if key in g:
-                        check(f"items.{key}", g[key], p.get(key))
+                        check(f"items.{key}", g[key], p.get(key), about=g["service"])
             elif g:
                 counts.fn += 1
                 score.misses.append(Miss(name, "items", g["service"], None))
@@ -256,7 +257,8 @@ def score_letter(gold: dict, record: dict, name: str, split: str,
             for flag in FLAGS:
                 if flag == "date" and "date" not in g:
                     continue
-                check(f"mentions.{flag}", g.get(flag, None if flag == "date" else False), p.get(flag))
+                check(f"mentions.{flag}", g.get(flag, None if flag == "date" else False), p.get(flag),
+                      about=f"{g['label']} {g['text']!r}")
         # Predicted mentions are many more than an annotator lists: precision is not scored.
         score.lists["mentions"] = counts
     return score
