@@ -327,7 +327,7 @@ def features(
     """Write the features table: one row per disputed item, only what is known before the decision."""
     _setup_logging(False)
     from .dataset import DatasetError
-    from .features import build_features, column_docs, write_features
+    from .features import build_features, column_docs
 
     if describe:
         table = Table(title="features table")
@@ -343,16 +343,25 @@ def features(
     except DatasetError as exc:
         console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
+    if not _emit_table(frame, out):
+        return
+    typer.echo(f"features: {out} ({len(frame)} items of {frame['doc_id'].nunique()} letters, "
+               f"{frame.shape[1]} columns)")
+
+
+def _emit_table(frame, out: Optional[Path]) -> bool:
+    """CSV on standard output when ``out`` is None; else write ``out`` (format by suffix)."""
+    from .features import write_features
+
     if out is None:
         typer.echo(frame.to_csv(index=False), nl=False)
-        return
+        return False
     try:
         write_features(frame, out)
     except ValueError as exc:
         console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
-    typer.echo(f"features: {out} ({len(frame)} items of {frame['doc_id'].nunique()} letters, "
-               f"{frame.shape[1]} columns)")
+    return True
 
 
 model_app = typer.Typer(no_args_is_help=True, help="Train and apply the decision model (scikit-learn).")
@@ -420,16 +429,8 @@ def model_predict(
         console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
     frame = predict(bundle, _features_or_exit(dataset))
-    if out is None:
-        typer.echo(frame.to_csv(index=False), nl=False)
+    if not _emit_table(frame, out):
         return
-    from .features import write_features
-
-    try:
-        write_features(frame, out)
-    except ValueError as exc:
-        console.print(f"[red]error[/red] {exc}")
-        raise typer.Exit(2)
     known = frame["decision"].notna() if "decision" in frame else None
     agree = ""
     if known is not None and known.any():
