@@ -446,6 +446,46 @@ def _write_features_table(out: Path, fmt: str) -> None:
     typer.echo(f"features table: {path}")
 
 
+@app.command()
+def synth(
+    n: int = typer.Argument(..., help="How many letters to write."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for the letters, their gold files and synth.json."),
+    seed: int = typer.Option(0, help="Random seed (the same seed writes the same letters)."),
+    pdf: bool = typer.Option(False, "--pdf", help="Also render each letter to a PDF."),
+    uphold_rate: List[str] = typer.Option(
+        [], "--uphold-rate", metavar="CATEGORY=RATE",
+        help="Share of a category's items that are upheld, e.g. medication=0.9 (repeat, or separate with commas)."),
+    default_uphold_rate: float = typer.Option(0.8, help="Uphold rate of the categories not given."),
+    layouts: Optional[str] = typer.Option(
+        None, help="Layouts to draw from, comma-separated: case_number_header, maximus_letterhead, "
+                   "professional_review (default: all three)."),
+) -> None:
+    """Write a synthetic archive: N letters with gold annotations and known uphold rates."""
+    from .synth import SynthError, generate, parse_layouts, parse_uphold_rates
+
+    try:
+        rates = parse_uphold_rates(uphold_rate)
+        summary = generate(n, out, seed=seed, uphold_rates=rates, default_rate=default_uphold_rate,
+                           pdf=pdf, layouts=parse_layouts(layouts))
+    except SynthError as exc:
+        console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2)
+    except OSError as exc:
+        console.print(f"[red]error[/red] cannot write to {out}: {exc.strerror}")
+        raise typer.Exit(2)
+    table = Table(title=f"imr-extract synth → {out} (seed {seed})")
+    for column in ("category", "given", "items", "upheld", "observed"):
+        table.add_column(column, justify="left" if column == "category" else "right")
+    for name, row in summary["categories"].items():
+        observed = "" if row["observed_uphold_rate"] is None else f"{row['observed_uphold_rate']:.2f}"
+        table.add_row(name, f"{row['uphold_rate']:.2f}", str(row["items"]), str(row["upheld"]), observed)
+    out_console = Console()
+    out_console.print(table)
+    layouts_text = ", ".join(f"{k} {v}" for k, v in summary["letters_per_layout"].items())
+    out_console.print(f"{summary['n']} letters ({layouts_text}); {summary['items']['total']} items, "
+                      f"{summary['items']['upheld']} upheld / {summary['items']['overturned']} overturned")
+
+
 def _print_summary(summary, out: Path) -> None:
     table = Table(title=f"imr-extract run → {out}", show_header=False)
     table.add_row("inputs", str(summary.inputs))

@@ -18,8 +18,12 @@ _FONT, _SIZE, _LEADING = "Helvetica", 10.5, 13.5
 _WRAP = 95
 
 
-def render_pdf(text: str, title: Optional[str] = None, encrypt: bool = False) -> bytes:
-    """Return the bytes of a PDF that prints ``text`` (wrapped) with a running header and footer."""
+def render_pdf(text: str, title: Optional[str] = None, encrypt: bool = False, invariant: bool = False) -> bytes:
+    """Return the bytes of a PDF that prints ``text`` (wrapped) with a running header and footer.
+
+    ``invariant`` leaves out the creation time and random document id, so the same text gives
+    the same bytes (``imr-extract synth --pdf`` is reproducible from its seed).
+    """
     from reportlab.lib.pdfencrypt import StandardEncryption
     from reportlab.pdfgen import canvas
 
@@ -31,7 +35,7 @@ def render_pdf(text: str, title: Optional[str] = None, encrypt: bool = False) ->
     pages = [lines[i:i + per_page] for i in range(0, len(lines), per_page)] or [[]]
     buffer = BytesIO()
     options = {"encrypt": StandardEncryption("", canPrint=1)} if encrypt else {}
-    pdf = canvas.Canvas(buffer, pagesize=(_PAGE_W, _PAGE_H), **options)
+    pdf = canvas.Canvas(buffer, pagesize=(_PAGE_W, _PAGE_H), invariant=int(invariant), **options)
     pdf.setTitle(title or "IMR Final Determination")
     for number, page in enumerate(pages, start=1):
         pdf.setFont(_FONT, 8)
