@@ -12,7 +12,7 @@ from ..resources import read_csv, read_json
 # A diagnosis list ends at these words ("... and lumbar radiculopathy. The injured worker ...").
 _LIST_STOP = re.compile(
     r"[.;:]\s|[.;]$|\s(?:who|which|with\s+(?:a|an)\s+date|per|according|since|secondary\s+to"
-    r"|status\s+post|as\s+well\s+as\s+(?:a|an)?\s*request|on\s+\d|dated|in\s+(?:a|an)\s+)",
+    r"|status\s+post|as\s+well\s+as\s+(?:a|an)?\s*request|on\s+\d+|dated|in\s+(?:a|an)\s+)\b",
     re.IGNORECASE,
 )
 _MAX_DIAGNOSIS_WORDS = 9
