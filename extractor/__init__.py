@@ -2,12 +2,13 @@
 
 >>> import extractor
 >>> record = extractor.extract_file("letter.pdf")       # doctest: +SKIP
+>>> records = extractor.extract_letters(data)           # doctest: +SKIP
 >>> nlp = extractor.load()                              # the spaCy Language
 >>> [d._.imr_record for d in nlp.pipe(texts)]           # doctest: +SKIP
 """
 
 from .errors import ExtractionError
-from .extract import extract_bytes, extract_doc, extract_file, extract_text
+from .extract import extract_bytes, extract_doc, extract_file, extract_letters, extract_text
 from .pipeline import build, load
 from .types import Item, Mention, Record
 
@@ -20,6 +21,7 @@ __all__ = [
     "extract_bytes",
     "extract_doc",
     "extract_file",
+    "extract_letters",
     "extract_text",
     "load",
 ]

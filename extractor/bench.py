@@ -144,7 +144,9 @@ def run_benchmark(corpus: Path, n: int = 200, real: Optional[Path] = None,
         for i, data in enumerate(pdfs):
             (folder / f"letter-{i:05d}.pdf").write_bytes(data)
         for count in workers:
-            summary = run_local([str(folder)], tmp / f"out-{count}", workers=count, batch_size=100)
+            # With run's default limits (per-letter time and reading memory), as users run it.
+            summary = run_local([str(folder)], tmp / f"out-{count}", workers=count, batch_size=100,
+                                time_limit=120, memory_limit=2048)
             timing = Timing(f"imr-extract run, PDF, {count} worker(s)", summary.letters, summary.seconds)
             pool_rates[count] = timing
             timings.append(timing)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .dates import find_dates
-from .resources import read_json
+from .resources import list_models, read_json, read_text
 
 # A line counts as a section title when most of its letters are capitals.
 _MIN_TITLE_UPPER_SHARE = 0.85
@@ -63,6 +63,8 @@ class _Rules:
         self.list_item = re.compile(data["list_marker"])
         self.drop_line = [re.compile(p, re.IGNORECASE) for p in data["drop_line"]]
         self.char_map = str.maketrans(data["char_map"])
+        self.keep_first = frozenset(data["hyphenation"]["keep_first"])
+        self.keep_second = frozenset(data["hyphenation"]["keep_second"])
 
 
 @lru_cache(maxsize=1)
@@ -76,6 +78,7 @@ class _Line:
     start: int  # source offset of the first character
     page: int
     raw_end: int  # source offset just past the line's last character
+    after_hyphen: bool = False  # pypdfium2 joined this line to the one before at a hyphen
 
 
 _UPPER = re.compile(r"[A-Z]")
@@ -101,9 +104,19 @@ def _split_lines(pages: list[str]) -> list[_Line]:
             if raw in ("\r\n", "\r", "\n"):
                 position += len(raw)
                 continue
-            lines.append(_Line(raw.translate(rules.char_map), offset + position, page_number,
-                               offset + position + len(raw)))
-            position += len(raw)
+            # pypdfium2 reports a hyphen that ended a line as U+FFFE and drops the line break:
+            # the line is split there again, so the hyphen is judged like any other.
+            if "\ufffe" not in raw:
+                lines.append(_Line(raw.translate(rules.char_map), offset + position, page_number,
+                                   offset + position + len(raw)))
+                position += len(raw)
+                continue
+            pieces = raw.split("\ufffe")
+            for number, piece in enumerate(pieces):
+                hyphen = "-" if number < len(pieces) - 1 else ""
+                lines.append(_Line(piece.translate(rules.char_map) + hyphen, offset + position, page_number,
+                                   offset + position + len(piece) + len(hyphen), after_hyphen=number > 0))
+                position += len(piece) + len(hyphen)
         offset += len(page) + 1  # the "\f" between pages
     return lines
 
@@ -121,7 +134,7 @@ def _furniture(lines: list[_Line], n_pages: int) -> set[int]:
         return re.sub(r"\d+", "#", lines[i].text.strip().lower())
 
     for page in range(1, n_pages + 1):
-        idx = [i for i, ln in enumerate(lines) if ln.page == page and ln.text.strip()]
+        idx = [i for i, ln in enumerate(lines) if ln.page == page and ln.text.strip() and not ln.after_hyphen]
         for position, i in enumerate(idx[:_EDGE_LINES]):
             keys[i] = (position, shape(i))
         for position, i in enumerate(reversed(idx[-_EDGE_LINES:])):
@@ -152,6 +165,8 @@ def _joiner(prev: str, nxt: str) -> str:
         return " "
     if rules.break_before.match(n):
         return "\n"
+    if p.endswith("-") and p[-2:-1].isalnum() and n[:1].isalnum():
+        return ""  # hyphenated at the line end: "follow-" / "up", "12-21-" / "2016", "Smith-" / "Jones"
     if _only_date(n) or _only_date(p):
         return "\n"  # a letter's date line stands alone
     p_title, n_title = _is_title(p), _is_title(n)
@@ -166,9 +181,46 @@ def _joiner(prev: str, nxt: str) -> str:
         return "\n"
     if p.endswith((".", "!", "?", ":", ";", '."', ".'")):
         return "\n"
-    if re.search(r"[A-Za-z]-$", p) and n[:1].islower():
-        return ""
     return " "
+
+
+_WORD_BEFORE_HYPHEN = re.compile(r"(?<![\w-])([A-Za-z]+)-$")
+_WORD_START = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> frozenset[str]:
+    """Words of four letters or more in the rule and vocabulary files: terms the letters use."""
+    names = list_models() + [f"vocabulary/{n}" for n in list_models("vocabulary")]
+    return frozenset(w.lower() for name in names for w in re.findall(r"[A-Za-z]{4,}", read_text(name)))
+
+
+def _drops_hyphen(prev: str, nxt: str, source: str) -> bool:
+    """Whether a line-end hyphen only broke a word ("medi-" / "cally"), so the word is re-joined.
+
+    Published letters hyphenate only compounds ("follow-up", "Electro-diagnostic"), so the
+    hyphen is kept unless the joined word is known (written elsewhere in the letter, or a term
+    of the rule files), the letter never writes the hyphenated form, and the first half never
+    stands alone in it ("electro" in "electro-myography"). The compound parts of
+    ``cleaning.json`` ("follow-", "-related") always keep their hyphen.
+    """
+    left = _WORD_BEFORE_HYPHEN.search(prev.rstrip())
+    right = _WORD_START.match(nxt.lstrip())
+    if not left or not right:
+        return False  # "H2-" / "receptor", "12-21-" / "2016", "Smith-" / "Jones"
+    first, second = left.group(1), right.group(0)
+    rules = _rules()
+    if first.lower() in rules.keep_first or second in rules.keep_second:
+        return False
+
+    def found(pattern: str) -> bool:
+        return re.search(pattern, source, re.IGNORECASE) is not None
+
+    joined = (first + second).lower()
+    known = joined in _lexicon() or found(rf"\b{joined}\b")
+    # A half next to a line-end hyphen (this break, or the same word broken again) does not count.
+    return (known and not found(rf"\b{first}-{second}\b")
+            and not found(rf"\b{first}\b(?!\ufffe|-[ \t]*(?:\r\n|\r|\n|\f))"))
 
 
 def clean_pages(pages: list[str]) -> CleanText:
@@ -192,10 +244,16 @@ def clean_pages(pages: list[str]) -> CleanText:
             pending_blank = prev is not None and not double_spaced
             continue
         if prev is not None:
-            glue = "\n" if pending_blank else _joiner(prev.text, stripped)
+            if line.after_hyphen:
+                glue = ""  # pypdfium2 already joined these lines at a hyphen
+            else:
+                glue = "\n" if pending_blank else _joiner(prev.text, stripped)
             if glue:
                 out.append(glue)
                 index.append(prev.raw_end)
+            elif out[-1].endswith("-") and _drops_hyphen(out[-1], stripped, source):
+                out[-1] = out[-1][:-1]
+                index.pop()
         pending_blank = False
         if line.page not in seen_page:
             for page in range(line.page, len(pages) + 1):

@@ -42,20 +42,32 @@ def show(
     mentions: bool = typer.Option(True, "--mentions/--no-mentions", help="Include the mentions."),
     ocr: bool = typer.Option(True, "--ocr/--no-ocr", help="OCR PDF pages without a text layer (Tesseract)."),
 ) -> None:
-    """Print the record of one letter as JSON."""
+    """Print the record of one letter as JSON (a list when the file holds several letters)."""
     _setup_logging(False)
-    from .errors import ExtractionError
-    from .extract import extract_file
+    from .errors import ExtractionError, fail
+    from .extract import extract_letters
 
     try:
-        record = extract_file(file, pdf_backend=pdf_backend, ocr=ocr)
+        if not file.is_file():
+            raise fail("read", "E002", path=str(file))
+        letters = extract_letters(file.read_bytes(), path=str(file), pdf_backend=pdf_backend, ocr=ocr)
     except ExtractionError as exc:
         console.print(f"[red]error[/red] {file}: {exc.message} (stage: {exc.stage}, {exc.code})")
         raise typer.Exit(1)
-    data = record.to_dict(include_text=text)
-    if not mentions:
-        data.pop("mentions")
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    records = []
+    for letter in letters:
+        if isinstance(letter, ExtractionError):  # one letter of a file holding several
+            console.print(f"[red]error[/red] {file} ({letter.doc_id}): {letter.message} "
+                          f"(stage: {letter.stage}, {letter.code})")
+            continue
+        data = letter.to_dict(include_text=text)
+        if not mentions:
+            data.pop("mentions")
+        records.append(data)
+    # One letter prints its record; a file holding several prints a list of them.
+    typer.echo(json.dumps(records[0] if len(letters) == 1 else records, indent=2, ensure_ascii=False))
+    if len(records) < len(letters):
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -69,6 +81,9 @@ def run(
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run into the same --out."),
     time_limit: float = typer.Option(120.0, help="Seconds one letter may take (0: no limit)."),
+    memory_limit: float = typer.Option(
+        2048.0, metavar="MB",
+        help="Memory (address space, MB) reading one file (PDF text, OCR) may add to a worker (0: no limit)."),
     ocr: bool = typer.Option(True, "--ocr/--no-ocr", help="OCR PDF pages without a text layer (Tesseract)."),
     engine: str = typer.Option("local", help="local (worker processes) or spark."),
     master: str = typer.Option("local[*]", help="Spark master URL for --engine spark."),
@@ -132,7 +147,7 @@ def run(
         with bar:
             summary = run_local(inputs, out, fmt=fmt, workers=workers, batch_size=batch_size,
                                 pdf_backend=pdf_backend, on_result=tick, resume=resume, time_limit=time_limit,
-                                ocr=ocr)
+                                ocr=ocr, memory_limit=memory_limit)
     except OSError as exc:
         # The writer took back the batch it could not finish: the dataset holds only complete
         # batches, and --resume continues from the last one.
@@ -307,12 +322,13 @@ def fuzz_cli(
     cases: int = typer.Option(1000, help="Mutated letters to run."),
     seed: int = typer.Option(0, help="Random seed (the same seed makes the same cases)."),
     workers: int = typer.Option(2, help="Worker processes."),
+    memory_limit: float = typer.Option(2048.0, metavar="MB", help="Per-file reading memory, as for run."),
 ) -> None:
     """Fuzz the extractor with mutated letters: no unhandled failure, every input accounted for."""
     _setup_logging(False)
     from .fuzz import fuzz
 
-    report = fuzz(corpus, cases=cases, seed=seed, workers=workers)
+    report = fuzz(corpus, cases=cases, seed=seed, workers=workers, memory_limit=memory_limit)
     typer.echo(json.dumps(report, indent=2))
     if report["unexpected"] or report["unaccounted"]:
         raise typer.Exit(1)
@@ -492,6 +508,8 @@ def _print_summary(summary, out: Path) -> None:
     if summary.resumed:
         table.add_row("already done (resumed)", str(summary.resumed))
     table.add_row("letters", str(summary.letters))
+    if summary.bundles:
+        table.add_row("files holding several letters", str(summary.bundles))
     if summary.duplicates:
         table.add_row("duplicates skipped", str(summary.duplicates))
     table.add_row("errors", str(summary.errors))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 
 class Errors:
     """Message templates; each names what went wrong in words a user understands."""
@@ -15,11 +17,13 @@ class Errors:
     E007 = "no text found in the file"
     E008 = "not an IMR determination: none of the IMR section titles or decision lines were found"
     E009 = "unexpected failure while {step}: {reason}"
-    E010 = "letter timed out after {seconds:.0f} s"
+    E010 = "letter timed out after {seconds:.0f} s while {step} (--time-limit)"
     E014 = "PDF has {pages} pages, more than the {limit} a determination letter can have (split the bundle first)"
     E013 = "a page has no text layer and needs OCR, but the tesseract program is not installed"
     E012 = "the worker process crashed on this letter (the rest of the run went on)"
     E011 = "unsupported PDF backend '{name}'; choose pypdfium2 or pdfplumber"
+    E015 = ("out of memory while {step}: reading this file needed more than {limit} "
+            "(a damaged or oversized PDF or scan)")
 
     W001 = "text was not valid UTF-8; decoded as {encoding}"
     W002 = "no disputed items found"
@@ -28,22 +32,37 @@ class Errors:
     W005 = "{field} not found in the header"
     W006 = "guideline line '{label}' missing for item {index}"
     W007 = "file is HTML; its text was read without the markup"
-    W008 = ("file holds {count} letters (case numbers {cases}); the header fields and items are the "
-            "first letter's: split the file to extract the others")
+    W008 = ("file seems to hold {count} letters (case numbers {cases}) but was not split (a later letter "
+            "lacks its own header or decisions); the header fields are the first letter's")
+    W009 = ("file holds {count} letters; this record is the first (imr-extract run and "
+            "extractor.extract_letters give one record per letter)")
+
+
+# What a letter was doing when it ran out of time or memory (the {step} of E010 and E015).
+STEPS = {
+    "read": "reading the file",
+    "ocr": "reading scanned pages with OCR",
+    "nlp": "extracting fields",
+    "stuck": "stuck inside a library call that could not be interrupted (its worker was stopped)",
+}
 
 
 class ExtractionError(Exception):
     """A letter that cannot become a record: carries the pipeline stage and a clear reason."""
 
-    def __init__(self, stage: str, code: str, message: str) -> None:
-        """Create the error for ``stage`` (read, clean, nlp, record) with code ``E0xx``."""
+    def __init__(self, stage: str, code: str, message: str, doc_id: Optional[str] = None) -> None:
+        """Create the error for ``stage`` (read, clean, nlp, record) with code ``E0xx``.
+
+        ``doc_id`` is set for one letter of a file holding several (``<file id>#2``).
+        """
         super().__init__(message)
         self.stage = stage
         self.code = code
         self.message = message
+        self.doc_id = doc_id
 
     def __reduce__(self):  # keeps the error picklable across worker processes
-        return (ExtractionError, (self.stage, self.code, self.message))
+        return (ExtractionError, (self.stage, self.code, self.message, self.doc_id))
 
 
 def fail(stage: str, code: str, **values: object) -> ExtractionError:

@@ -46,7 +46,8 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
     return bytes(out)
 
 
-def fuzz(corpus: Path, cases: int = 200, seed: int = 0, workers: int = 2, time_limit: float = 30) -> dict:
+def fuzz(corpus: Path, cases: int = 200, seed: int = 0, workers: int = 2, time_limit: float = 30,
+         memory_limit: float = 2048) -> dict:
     """Run ``cases`` mutated letters; return counts and any input that went unaccounted for."""
     rng = random.Random(seed)
     letters = sorted(Path(corpus).rglob("*.txt"))
@@ -60,7 +61,8 @@ def fuzz(corpus: Path, cases: int = 200, seed: int = 0, workers: int = 2, time_l
             source = seeds[rng.randrange(len(seeds))]
             suffix = ".pdf" if source.startswith(b"%PDF") else ".txt"
             (folder / f"case-{i:06d}{suffix}").write_bytes(mutate(source, rng))
-        summary = run_local([str(folder)], tmp / "out", workers=workers, time_limit=time_limit, ocr=False)
+        summary = run_local([str(folder)], tmp / "out", workers=workers, time_limit=time_limit, ocr=False,
+                            memory_limit=memory_limit)
         letters_table = read_table(tmp / "out", "letters")
         errors = read_table(tmp / "out", "errors")
         seen = set(letters_table["path"]) | set(errors["path"])
@@ -74,6 +76,7 @@ def fuzz(corpus: Path, cases: int = 200, seed: int = 0, workers: int = 2, time_l
             "errors": dict(Counter(errors["error"])),
             "unexpected": int((errors["error"] == "E009").sum()),
             "crashed_or_timed_out": int(errors["error"].isin(["E010", "E012"]).sum()),
+            "out_of_memory": int((errors["error"] == "E015").sum()),
             "unaccounted": missing[: max(0, len(missing) - summary.duplicates)],
             "unexpected_messages": sorted(set(errors.loc[errors["error"] == "E009", "message"]))[:10],
         }

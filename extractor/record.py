@@ -9,7 +9,8 @@ from .types import Record
 
 # Column order of each table; the writers use it so empty tables still have their columns.
 LETTER_COLUMNS = {
-    "doc_id": "string", "path": "string", "format": "string", "pages": "int64", "ocr": "bool",
+    "doc_id": "string", "path": "string", "format": "string", "pages": "int64",
+    "first_page": "int64", "last_page": "int64", "letter_in_file": "int64", "ocr": "bool",
     "text_backend": "string", "layout": "string", "case_number": "string",
     "injury_date": "string", "ur_denial_date": "string", "assigned_date": "string",
     "decision_date": "string", "application_received_date": "string", "priority": "string",
@@ -57,6 +58,9 @@ def letter_row(record: Record) -> dict[str, Any]:
         "path": record.source.path,
         "format": record.source.format,
         "pages": record.source.pages,
+        "first_page": record.source.first_page,
+        "last_page": record.source.last_page,
+        "letter_in_file": record.source.letter_in_file,
         "ocr": record.source.ocr,
         "text_backend": record.source.text_backend,
         "layout": record.layout,

@@ -55,10 +55,11 @@ def read_csv(name: str) -> tuple[dict[str, str], ...]:
     return tuple(csv.DictReader(io.StringIO(read_text(name))))
 
 
-def list_models() -> list[str]:
-    """Names of every data file shipped in ``models/``."""
+def list_models(folder: str = "") -> list[str]:
+    """Names of every data file shipped in ``models/`` (or in its sub-folder ``folder``)."""
+    root = resources.files(_PACKAGE)
     return sorted(
         entry.name
-        for entry in resources.files(_PACKAGE).iterdir()
+        for entry in (root / folder if folder else root).iterdir()
         if entry.name.endswith((".json", ".jsonl", ".csv"))
     )

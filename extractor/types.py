@@ -14,11 +14,18 @@ class Source:
 
     path: Optional[str] = None
     format: str = "text"  # "pdf" or "text"
-    pages: int = 1
+    pages: int = 1  # pages of this letter
     ocr: bool = False
     text_backend: Optional[str] = None
     encoding: Optional[str] = None
     ocr_pages: list[int] = field(default_factory=list)
+    layout_pages: list[int] = field(default_factory=list)  # re-read by word position (pdfplumber)
+    # A file may hold several letters: this one spans these pages of it (every page number in
+    # the record counts in the file) and is letter ``letter_in_file`` of ``letters_in_file``.
+    first_page: int = 1
+    last_page: Optional[int] = None
+    letter_in_file: int = 1
+    letters_in_file: int = 1
 
 
 @dataclass

@@ -55,3 +55,39 @@ def corpus_dataset(tmp_path_factory) -> Path:
     summary = run_local([str(CORPORA)], out, workers=2)
     assert summary.errors == 0 and summary.letters > 50
     return out
+
+
+@pytest.fixture(scope="session")
+def tesseract() -> None:
+    """Install Debian's tesseract-ocr when it is missing, as the setup does."""
+    import shutil
+    import subprocess
+
+    if shutil.which("tesseract"):
+        return
+    try:
+        subprocess.run(["apt-get", "install", "-y", "-qq", "tesseract-ocr"], check=True, capture_output=True,
+                       timeout=600, env={"DEBIAN_FRONTEND": "noninteractive", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
+    except (OSError, subprocess.SubprocessError) as exc:
+        pytest.fail(f"could not install Debian's tesseract-ocr: {exc}")
+
+
+def _scanned(text: str) -> bytes:
+    """A letter as a scan: its PDF rendering rasterized to 200 dpi images, with no text layer."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    from extractor.render import render_pdf
+
+    pdf = pdfium.PdfDocument(render_pdf(text))
+    images = [page.render(scale=200 / 72, grayscale=True).to_pil().convert("L") for page in pdf]
+    buffer = io.BytesIO()
+    images[0].save(buffer, format="PDF", save_all=True, append_images=images[1:], resolution=200)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="session")
+def scan():
+    """Makes a scan of a letter's text: PDF pages that are images only (read by OCR)."""
+    return _scanned

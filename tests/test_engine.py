@@ -1,6 +1,7 @@
-"""The local engine at scale: resume after SIGKILL, per-letter time limit, crashed workers, DuckDB."""
+"""The local engine at scale: resume after SIGKILL, per-letter time and memory limits, crashed workers, DuckDB."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -11,11 +12,24 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+import extractor.extract as extract_module
 from extractor.cli import app
 from extractor.dataset import read_table
 from extractor.engines import local
 
 ROOT = Path(__file__).resolve().parents[1]
+# A one-page letter: OCR of a scan of it takes a few seconds.
+SHORT_LETTER = """Case Number: CM16-0219557
+Date Assigned: 11/18/2016
+Date of Injury: 10/10/2016
+Decision Date: 12/19/2016
+HOW THE IMR FINAL DETERMINATION WAS MADE
+State(s) of Licensure: California
+CLINICAL CASE SUMMARY
+The injured worker is a female who sustained an industrial injury on 10-10-16.
+IMR ISSUES, DECISIONS AND RATIONALES
+MRI of the left shoulder: Upheld
+"""
 
 
 @pytest.fixture(scope="module")
@@ -61,32 +75,130 @@ def test_engine_resume_after_sigkill_gives_the_same_dataset(tmp_path, letters):
     assert len(b["letters"]) == 24 and b["letters"]["doc_id"].is_unique
 
 
-def test_engine_time_limit_costs_one_letter(tmp_path, letters, monkeypatch):
-    slow = letters / "letter-005.txt"
-    real = local.extract_bytes
+def test_engine_time_limits_cost_one_letter_each_and_name_the_step(tmp_path, letters, monkeypatch):
+    # One letter hangs while its file is read (a PDF library stuck), one while fields are extracted.
+    stuck_reading, stuck_nlp = letters / "letter-005.txt", letters / "letter-009.txt"
+    hangs_in_reading = stuck_reading.read_bytes()
+    real_read, real_run = extract_module.read_bytes, extract_module._run
 
-    def sometimes_hangs(data, path=None, **kwargs):
-        if path == str(slow):
-            time.sleep(30)
-        return real(data, path=path, **kwargs)
+    def read_bytes(data, **kwargs):
+        if data == hangs_in_reading:
+            time.sleep(60)
+        return real_read(data, **kwargs)
 
-    monkeypatch.setattr(local, "extract_bytes", sometimes_hangs)
-    summary = local.run_local([str(letters)], tmp_path / "out", workers=1, time_limit=1)
+    def run(nlp, text, source):
+        if source["path"] == str(stuck_nlp):
+            time.sleep(60)
+        return real_run(nlp, text, source)
+
+    monkeypatch.setattr(extract_module, "read_bytes", read_bytes)
+    monkeypatch.setattr(extract_module, "_run", run)
+    summary = local.run_local([str(letters)], tmp_path / "out", workers=2, time_limit=3)
+    errors = read_table(tmp_path / "out", "errors").set_index("path")
+    assert summary.letters == 22 and summary.errors == 2
+    assert set(read_table(tmp_path / "out", "letters")["path"]) == {
+        str(p) for p in letters.iterdir() if p not in (stuck_reading, stuck_nlp)}
+    reading, nlp = errors.loc[str(stuck_reading)], errors.loc[str(stuck_nlp)]
+    assert (reading["error"], reading["stage"]) == ("E010", "read")
+    assert reading["message"] == "letter timed out after 3 s while reading the file (--time-limit)"
+    assert (nlp["error"], nlp["stage"]) == ("E010", "nlp")
+    assert "while extracting fields" in nlp["message"]
+
+
+def test_engine_worker_stuck_past_the_time_limit_costs_one_letter(tmp_path, letters, monkeypatch):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in sorted(letters.iterdir())[:6]:
+        shutil.copy(path, folder)
+    stuck = (folder / "letter-002.txt").read_bytes()
+    real_read = extract_module.read_bytes
+
+    def read_bytes(data, **kwargs):
+        if data == stuck:  # stuck as in a C library's loop: the time limit's signal never lands
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+            time.sleep(600)
+        return real_read(data, **kwargs)
+
+    monkeypatch.setattr(extract_module, "read_bytes", read_bytes)
+    monkeypatch.setattr(local, "_STUCK_GRACE", 2.0)
+    summary = local.run_local([str(folder)], tmp_path / "out", workers=2, time_limit=1)
     errors = read_table(tmp_path / "out", "errors")
-    assert summary.letters == 23 and summary.errors == 1
-    assert errors.loc[0, "error"] == "E010" and "timed out" in errors.loc[0, "message"]
+    assert summary.letters == 5 and summary.errors == 1
+    assert errors.loc[0, "path"] == str(folder / "letter-002.txt") and errors.loc[0, "error"] == "E010"
+    assert "stuck inside a library call" in errors.loc[0, "message"]
+
+
+def _huge_blank_page() -> bytes:
+    """A one-page PDF of the largest page size PDF allows (200 x 200 in), with no text: a 'scan'.
+
+    OCR renders it at 300 dpi: a 60,000 x 60,000 pixel bitmap, 3.6 GB.
+    """
+    from io import BytesIO
+
+    from reportlab.pdfgen import canvas
+
+    buffer = BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=(14400, 14400))
+    pdf.line(72, 72, 144, 144)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def test_engine_memory_limit_costs_one_letter_each(tmp_path, letters, monkeypatch, tesseract, scan):
+    folder = tmp_path / "in"
+    shutil.copytree(letters, folder)
+    (folder / "huge-scan.pdf").write_bytes(_huge_blank_page())
+    # A normal scan must still be read by OCR under the limit (OCR needs address space too).
+    (folder / "normal-scan.pdf").write_bytes(scan(SHORT_LETTER))
+    greedy = folder / "letter-007.txt"
+    greedy_bytes = greedy.read_bytes()
+    real_read = extract_module.read_bytes
+
+    def read_bytes(data, **kwargs):
+        if data == greedy_bytes:
+            bytearray(4 << 30)  # a reader that wants 4 GB
+        return real_read(data, **kwargs)
+
+    monkeypatch.setattr(extract_module, "read_bytes", read_bytes)
+    summary = local.run_local([str(folder)], tmp_path / "out", workers=2, time_limit=60, memory_limit=512)
+    errors = read_table(tmp_path / "out", "errors").set_index("path")
+    letters_table = read_table(tmp_path / "out", "letters")
+    assert summary.letters == 24 and summary.errors == 2, errors.to_dict("records")
+    assert set(errors.index) == {str(greedy), str(folder / "huge-scan.pdf")}
+    assert set(errors["error"]) == {"E015"} and set(errors["stage"]) == {"read"}
+    assert "needed more than the --memory-limit of 512 MB" in errors.loc[str(greedy), "message"]
+    assert errors.loc[str(folder / "huge-scan.pdf"), "message"].startswith(
+        "out of memory while reading scanned pages with OCR")
+    scanned = letters_table.set_index("path").loc[str(folder / "normal-scan.pdf")]
+    assert scanned["ocr"] and scanned["case_number"] == "CM16-0219557" and scanned["n_upheld"] == 1
+
+
+def test_engine_memory_limit_is_lifted_after_reading():
+    import resource
+
+    from extractor.limits import address_space, memory_budget
+
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    with memory_budget(64):
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+        assert 0 < soft - address_space() <= 64 << 20
+        with pytest.raises(MemoryError):
+            bytearray(256 << 20)
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
+    assert len(bytearray(256 << 20)) == 256 << 20
 
 
 def test_engine_crashed_worker_costs_one_letter(tmp_path, letters, monkeypatch):
     bad = letters / "letter-007.txt"
-    real = local.extract_bytes
+    real = local.extract_letters
 
     def crashes(data, path=None, **kwargs):
         if path == str(bad):
             os._exit(11)  # what a segfault in a C library looks like from Python
         return real(data, path=path, **kwargs)
 
-    monkeypatch.setattr(local, "extract_bytes", crashes)
+    monkeypatch.setattr(local, "extract_letters", crashes)
     summary = local.run_local([str(letters)], tmp_path / "out", workers=2, time_limit=0)
     errors = read_table(tmp_path / "out", "errors")
     assert summary.letters == 23 and summary.errors == 1

@@ -6,6 +6,7 @@ import pytest
 
 from extractor import extract_bytes, extract_text
 from extractor.errors import ExtractionError
+from extractor.extract import extract_letters
 
 ROOT = Path(__file__).resolve().parents[1]
 LETTER = (ROOT / "corpora" / "dev" / "cnh-01.txt").read_text(encoding="utf-8")
@@ -39,11 +40,12 @@ def test_hostile_thousand_page_pdf_is_refused_clearly():
     assert info.value.code == "E014" and "1000 pages" in info.value.message
 
 
-def test_hostile_two_letters_in_one_file_warn():
-    record = extract_text(LETTER + "\n" + OTHER)
-    assert record.case_number == extract_text(LETTER).case_number
-    warning = [w for w in record.warnings if w.startswith("file holds 2 letters")]
-    assert warning and "split the file" in warning[0]
+def test_hostile_two_letters_in_one_file_are_split():
+    letters = extract_letters((LETTER + "\n" + OTHER).encode("utf-8"))
+    assert [r.case_number for r in letters] == [extract_text(LETTER).case_number, extract_text(OTHER).case_number]
+    record = extract_text(LETTER + "\n" + OTHER)  # the one-record API: the first, with a warning
+    assert record.case_number == letters[0].case_number
+    assert any(w.startswith("file holds 2 letters") for w in record.warnings)
 
 
 def test_hostile_utilization_review_letter_is_not_a_determination():

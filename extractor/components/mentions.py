@@ -81,6 +81,7 @@ class LetterMentions:
         fields = doc._.imr_fields
         text = doc_text(doc)
         pages = doc._.imr_page_starts or [0]
+        first_page = (doc._.imr_source or {}).get("first_page", 1)  # a bundle's letter: file pages
         lines = [(i["evidence"]["start"], i["evidence"]["end"]) for i in fields["items"]]
         sentence_dates: dict[int, list] = {}
         mentions = []
@@ -141,7 +142,7 @@ class LetterMentions:
                 "normalized": ext.imr_normalized or ent.text.lower(),
                 "start": ent.start_char,
                 "end": ent.end_char,
-                "page": max(1, bisect_right(pages, ent.start_char)),
+                "page": max(1, bisect_right(pages, ent.start_char)) + first_page - 1,
                 "section": section,
                 "date": date,
                 "negated": bool(ext.is_negated),

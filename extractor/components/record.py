@@ -47,11 +47,13 @@ class LetterRecord:
         source.setdefault("format", "text")
         source.setdefault("pages", len(pages))
         warnings = list(source.pop("warnings", [])) + fields["warnings"]
+        first_page = source.setdefault("first_page", 1)  # a bundle's letter: pages count in the file
+        source.setdefault("last_page", first_page + source["pages"] - 1)
         items = []
         for row in fields["items"]:
             item = {k: v for k, v in row.items() if k != "rationale_span"}
             start = row["evidence"]["start"]
-            item["evidence"] = {**row["evidence"], "page": max(1, bisect_right(pages, start))}
+            item["evidence"] = {**row["evidence"], "page": max(1, bisect_right(pages, start)) + first_page - 1}
             items.append(item)
         record = Record(doc_id=doc_id).to_dict()
         record.update({

@@ -14,6 +14,7 @@ import signal
 import time
 from collections import Counter, deque
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,9 +23,10 @@ from typing import Callable, Iterable, Iterator, Optional
 from ..dataset import DatasetWriter
 from ..dataset.state import clear as clear_state
 from ..dataset.state import load_state
-from ..errors import Errors, ExtractionError
-from ..extract import bytes_id, extract_bytes
+from ..errors import STEPS, Errors, ExtractionError
+from ..extract import bytes_id, extract_letters
 from ..record import error_row, rows_of
+from ..types import Record
 
 log = logging.getLogger("extractor")
 
@@ -46,6 +48,7 @@ class RunSummary:
     mentions: int = 0
     seconds: float = 0.0
     resumed: int = 0  # inputs skipped because an earlier run committed them
+    bundles: int = 0  # files that held several letters (one record each)
     layouts: Counter = field(default_factory=Counter)
     error_stages: Counter = field(default_factory=Counter)
 
@@ -81,8 +84,12 @@ def expand_inputs(inputs: Iterable[str]) -> Iterator[tuple[str, Optional[str]]]:
             yield spec, "file not found"
 
 
-class LetterTimeout(Exception):
-    """A letter that ran past the per-letter time limit."""
+class LetterTimeout(BaseException):
+    """A letter that ran past the per-letter time limit.
+
+    A BaseException, like KeyboardInterrupt, so that the ``except Exception`` guards of the
+    reading and NLP steps (which turn a library's bug into an explained error) let it through.
+    """
 
 
 def _on_alarm(signum, frame):  # pragma: no cover - called by the OS
@@ -90,15 +97,22 @@ def _on_alarm(signum, frame):  # pragma: no cover - called by the OS
 
 
 def process_path(path: str, pdf_backend: str = "pypdfium2", time_limit: float = 0,
-                 ocr: bool = True) -> tuple[str, Optional[str], dict]:
+                 ocr: bool = True, memory_limit: float = 0) -> tuple[str, Optional[str], dict]:
     """Read and extract one file; return ``(path, doc_id, rows)`` and never raise."""
-    return process_path_bytes(path, None, pdf_backend, time_limit, ocr)
+    return process_path_bytes(path, None, pdf_backend, time_limit, ocr, memory_limit)
 
 
 def process_path_bytes(path: str, data: Optional[bytes], pdf_backend: str = "pypdfium2",
-                       time_limit: float = 0, ocr: bool = True) -> tuple[str, Optional[str], dict]:
-    """Extract one letter (bytes given, or read from ``path``); return its rows and never raise."""
+                       time_limit: float = 0, ocr: bool = True,
+                       memory_limit: float = 0) -> tuple[str, Optional[str], dict]:
+    """Extract the letters of one file (bytes given, or read from ``path``); never raise.
+
+    Returns ``(path, doc_id of the file, rows)``: one ``letters`` row per letter the file holds,
+    or ``errors`` rows. ``memory_limit`` (MB) caps what reading the file may map (see
+    :mod:`extractor.limits`); ``time_limit`` (s) caps the whole file.
+    """
     doc_id = None
+    stage = {"now": "read"}
     use_alarm = time_limit > 0 and hasattr(signal, "setitimer")
     if use_alarm:
         signal.signal(signal.SIGALRM, _on_alarm)
@@ -106,15 +120,21 @@ def process_path_bytes(path: str, data: Optional[bytes], pdf_backend: str = "pyp
     try:
         data = Path(path).read_bytes() if data is None else data
         doc_id = bytes_id(data) if data else None
-        record = extract_bytes(data, path=path, pdf_backend=pdf_backend, ocr=ocr)
-        return path, record.doc_id, rows_of(record)
+        letters = extract_letters(data, path=path, pdf_backend=pdf_backend, ocr=ocr,
+                                  memory_limit=memory_limit, on_stage=lambda name: stage.update(now=name))
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        return path, doc_id, _rows(path, letters)
     except ExtractionError as exc:
         log.info("letter failed: path=%s stage=%s error=%s", path, exc.stage, exc.code)
         return path, doc_id, {"errors": [error_row(path, exc.stage, exc.code, exc.message, doc_id)]}
     except LetterTimeout:
-        log.warning("letter timed out: path=%s", path)
-        message = Errors.E010.format(seconds=time_limit)
-        return path, doc_id, {"errors": [error_row(path, "extract", "E010", message, doc_id)]}
+        step = stage["now"]
+        log.warning("letter timed out: path=%s step=%s", path, step)
+        message = Errors.E010.format(seconds=time_limit, step=STEPS[step])
+        # OCR is part of reading the file; the stage column says read or nlp.
+        where = "nlp" if step == "nlp" else "read"
+        return path, doc_id, {"errors": [error_row(path, where, "E010", message, doc_id)]}
     except OSError as exc:
         return path, doc_id, {"errors": [error_row(path, "read", "E002", f"cannot read file: {exc.strerror}", doc_id)]}
     except Exception as exc:  # a bug must cost one letter, never the run
@@ -124,6 +144,19 @@ def process_path_bytes(path: str, data: Optional[bytes], pdf_backend: str = "pyp
     finally:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _rows(path: str, letters: list) -> dict[str, list[dict]]:
+    """The table rows of a file's letters: records as rows, a bundle's failed letter as an error."""
+    rows: dict[str, list[dict]] = {"letters": [], "items": [], "mentions": [], "errors": []}
+    for letter in letters:
+        if isinstance(letter, Record):
+            part = rows_of(letter)
+        else:
+            part = {"errors": [error_row(path, letter.stage, letter.code, letter.message, letter.doc_id)]}
+        for table, table_rows in part.items():
+            rows[table].extend(table_rows)
+    return rows
 
 
 def _worker_init() -> None:
@@ -148,11 +181,14 @@ def run_local(
     resume: bool = False,
     time_limit: float = 0,
     ocr: bool = True,
+    memory_limit: float = 0,
 ) -> RunSummary:
     """Extract every input into the dataset folder ``out``; return the summary.
 
     With ``resume`` the inputs already committed by an earlier run of the same folder are
-    skipped; without it, an earlier run's tables in ``out`` are replaced.
+    skipped; without it, an earlier run's tables in ``out`` are replaced. ``time_limit``
+    (seconds) and ``memory_limit`` (MB that reading one file may add) cost a letter that breaks
+    them, never the run; 0 turns either off.
     """
     started = time.perf_counter()
     summary = RunSummary()
@@ -177,10 +213,11 @@ def run_local(
                 continue
             yield path
 
+    options = (pdf_backend, time_limit, ocr, memory_limit)
     results = (
-        (process_path(p, pdf_backend, time_limit, ocr) for p in tasks())
+        (process_path(p, *options) for p in tasks())
         if workers <= 1
-        else _pool_results(tasks(), workers, pdf_backend, time_limit, ocr)
+        else _pool_results(tasks(), workers, options)
     )
     for result in results:
         _account(summary, writer, seen, result)
@@ -191,40 +228,50 @@ def run_local(
     return summary
 
 
-def _pool_results(paths: Iterator[str], workers: int, pdf_backend: str, time_limit: float, ocr: bool = True):
+def _pool_results(paths: Iterator[str], workers: int, options: tuple):
     """Results in input order from worker processes, a bounded number in flight (flat memory).
 
     A worker that dies (a crash inside a C library) breaks the pool: the letters in flight are
     retried one by one in a fresh worker, and the one that kills it again becomes an error row.
+    A worker stuck where the time limit's signal cannot reach it (a loop inside a C library,
+    which holds on past ``--time-limit``) is stopped from here the same way.
     """
     context = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
     window = workers * 4
     pending: deque = deque()  # (path, future), in input order
     state = {"pool": ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)}
+    stuck_after = _stuck_after(options[1])
 
     def recover(extra: list[str]) -> None:
-        in_flight = [p for p, _ in pending] + extra
+        in_flight = list(pending) + [(path, None) for path in extra]
         pending.clear()
-        state["pool"].shutdown(wait=False, cancel_futures=True)
-        for path in in_flight:
-            done: Future = Future()
-            done.set_result(_isolated(path, context, pdf_backend, time_limit, ocr))
-            pending.append((path, done))
+        _stop(state["pool"])
+        for path, future in in_flight:
+            if future is None or not future.done() or future.exception() is not None:
+                future = Future()  # lost with the pool: run again, alone
+                future.set_result(_isolated(path, context, options))
+            pending.append((path, future))
         state["pool"] = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)
 
     def next_result():
+        path, future = pending[0]
         try:
-            result = pending[0][1].result()
+            result = future.result(timeout=stuck_after)
         except BrokenProcessPool:
             recover([])
             result = pending[0][1].result()
+        except FuturesTimeout:  # the oldest letter has run far past its time limit
+            log.warning("worker stuck: path=%s", path)
+            pending.popleft()
+            recover([])
+            return _stuck(path, options[1])
         pending.popleft()
         return result
 
     try:
         for path in paths:
             try:
-                pending.append((path, state["pool"].submit(process_path, path, pdf_backend, time_limit, ocr)))
+                pending.append((path, state["pool"].submit(process_path, path, *options)))
             except BrokenProcessPool:
                 recover([path])
             while len(pending) >= window:
@@ -235,32 +282,63 @@ def _pool_results(paths: Iterator[str], workers: int, pdf_backend: str, time_lim
         state["pool"].shutdown(wait=True, cancel_futures=True)
 
 
-def _isolated(path: str, context, pdf_backend: str, time_limit: float, ocr: bool = True):
-    """Run one letter alone in a fresh worker; a crash there is that letter's fault."""
-    with ProcessPoolExecutor(1, mp_context=context) as solo:
-        try:
-            return solo.submit(process_path, path, pdf_backend, time_limit, ocr).result()
-        except BrokenProcessPool:
-            log.warning("worker crashed: path=%s", path)
-            return path, None, {"errors": [error_row(path, "extract", "E012", Errors.E012)]}
+# How long past its time limit a letter may run before its worker counts as stuck: the
+# limit's own signal ends a letter in Python code at once, so this is only for C code.
+_STUCK_GRACE = 30.0
+
+
+def _stuck_after(time_limit: float) -> Optional[float]:
+    """Seconds to wait for a worker's answer before it counts as stuck (None: wait for ever)."""
+    return time_limit + max(_STUCK_GRACE, time_limit / 4) if time_limit > 0 else None
+
+
+def _stuck(path: str, time_limit: float) -> tuple[str, None, dict]:
+    message = Errors.E010.format(seconds=_stuck_after(time_limit), step=STEPS["stuck"])
+    return path, None, {"errors": [error_row(path, "extract", "E010", message)]}
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool now, killing its workers (one may be stuck and never take the stop request)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _isolated(path: str, context, options: tuple):
+    """Run one letter alone in a fresh worker; a crash or a hang there is that letter's fault."""
+    solo = ProcessPoolExecutor(1, mp_context=context)
+    try:
+        result = solo.submit(process_path, path, *options).result(timeout=_stuck_after(options[1]))
+    except BrokenProcessPool:
+        log.warning("worker crashed: path=%s", path)
+        result = path, None, {"errors": [error_row(path, "extract", "E012", Errors.E012)]}
+    except FuturesTimeout:
+        log.warning("worker stuck: path=%s", path)
+        _stop(solo)
+        return _stuck(path, options[1])
+    solo.shutdown(wait=True)
+    return result
 
 
 def _account(summary: RunSummary, writer: DatasetWriter, seen: set[str], result) -> None:
     path, doc_id, rows = result
-    if rows.get("letters"):
+    letters, errors = rows.get("letters", []), rows.get("errors", [])
+    if letters:
         if doc_id in seen:
-            summary.duplicates += 1  # identical bytes: the same letter filed twice
+            summary.duplicates += 1  # identical bytes: the same file filed twice
             writer.add({}, path, "")
             return
         seen.add(doc_id)
-        letter = rows["letters"][0]
+        if len(letters) + len(errors) > 1:
+            summary.bundles += 1
+    for letter in letters:
         summary.letters += 1
         summary.items += letter["n_items"]
         summary.upheld += letter["n_upheld"]
         summary.overturned += letter["n_overturned"]
         summary.mentions += letter["n_mentions"]
         summary.layouts[letter["layout"]] += 1
-    else:
+    for error in errors:
         summary.errors += 1
-        summary.error_stages[rows["errors"][0]["stage"]] += 1
+        summary.error_stages[error["stage"]] += 1
     writer.add({table: rows.get(table, []) for table in ("letters", "items", "mentions", "errors")}, path, doc_id or "")

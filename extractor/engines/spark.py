@@ -99,7 +99,9 @@ def run_spark(inputs: Iterable[str], out: Path, master: str = "local[*]", fmt: s
         else:
             writer.json(target)
     counts = {r["table"]: r["count"] for r in rows.groupBy("table").count().collect()}
-    summary.duplicates = counts.get("letters", 0) - first.count()
+    # A file holding several letters gives several rows with the file's doc_id: count files.
+    letter_files = rows.where("table = 'letters'").select("doc_id", "path").distinct().count()
+    summary.duplicates = letter_files - first.count()
     summary.errors = counts.get("errors", 0)
     summary.error_stages.update({r["stage"]: r["count"] for r in
                                  spark.read.parquet(str(Path(out) / "errors")).groupBy("stage").count().collect()}
@@ -116,7 +118,7 @@ def run_spark(inputs: Iterable[str], out: Path, master: str = "local[*]", fmt: s
             summary.overturned += r["over"] or 0
             summary.mentions += r["mentions"] or 0
     else:
-        summary.letters = first.count()
+        summary.letters = rows.where("table = 'letters'").join(first, ["doc_id", "path"], "inner").count()
         summary.items = counts.get("items", 0)
         summary.mentions = counts.get("mentions", 0)
     rows.unpersist()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 from ..errors import fail
 from .pdf import read_pdf
@@ -22,6 +22,7 @@ class Pages:
     encoding: Optional[str] = None
     warnings: list[str] = field(default_factory=list)
     ocr_pages: list[int] = field(default_factory=list)
+    layout_pages: list[int] = field(default_factory=list)  # re-read from word positions
 
 
 # Magic numbers of common non-letter files, so the error names what the file is.
@@ -52,12 +53,17 @@ def sniff_format(data: bytes) -> str:
     return "text"
 
 
-def read_bytes(data: bytes, pdf_backend: str = "pypdfium2", ocr: bool = True) -> Pages:
-    """Read a letter's bytes into pages of text (scanned PDF pages through OCR unless ``ocr`` is off)."""
+def read_bytes(data: bytes, pdf_backend: str = "pypdfium2", ocr: bool = True,
+               on_stage: Optional[Callable[[str], None]] = None) -> Pages:
+    """Read a letter's bytes into pages of text (scanned PDF pages through OCR unless ``ocr`` is off).
+
+    ``on_stage`` is told "ocr" before scanned pages are OCRed (time-outs name the step).
+    """
     kind = sniff_format(data)
     if kind == "pdf":
-        texts, ocr_pages = read_pdf(data, backend=pdf_backend, ocr=ocr)
-        return Pages(texts=texts, format="pdf", backend=pdf_backend, ocr_pages=ocr_pages)
+        pdf = read_pdf(data, backend=pdf_backend, ocr=ocr, on_stage=on_stage)
+        return Pages(texts=pdf.texts, format="pdf", backend=pdf_backend, ocr_pages=pdf.ocr_pages,
+                     layout_pages=pdf.layout_pages)
     text, encoding, warnings = read_text_bytes(data)
     # A form feed is how text dumps mark page breaks.
     texts = text.split("\f") if "\f" in text else [text]

@@ -27,7 +27,8 @@ class Failed:
 
 
 def _page_name(record: Record) -> str:
-    return f"letter-{record.doc_id}.html"
+    # A bundle's letters have ids like "<file id>#2"; "#" would start a URL fragment.
+    return f"letter-{record.doc_id.replace('#', '-')}.html"
 
 
 def _head(title: str) -> str:
@@ -176,7 +177,8 @@ def collect(inputs: list[str], pdf_backend: str = "pypdfium2") -> tuple[list[Rec
     from ..dataset import read_table
     from ..engines.local import expand_inputs
     from ..errors import ExtractionError
-    from ..extract import extract_file
+    from ..errors import fail
+    from ..extract import extract_letters
 
     paths: list[str] = []
     failed: list[Failed] = []
@@ -184,7 +186,7 @@ def collect(inputs: list[str], pdf_backend: str = "pypdfium2") -> tuple[list[Rec
         folder = Path(spec)
         if (folder / "letters").is_dir() and (folder / "errors").is_dir():
             letters = read_table(folder, "letters")
-            paths += [p for p in letters["path"].dropna().tolist()]
+            paths += list(dict.fromkeys(letters["path"].dropna().tolist()))  # a bundle has several rows
             for row in read_table(folder, "errors").to_dict("records"):
                 failed.append(Failed(str(row["path"]), str(row["stage"]), str(row["message"])))
             continue
@@ -196,9 +198,17 @@ def collect(inputs: list[str], pdf_backend: str = "pypdfium2") -> tuple[list[Rec
     records: list[Record] = []
     for path in paths:
         try:
-            records.append(extract_file(path, pdf_backend=pdf_backend))
+            if not Path(path).is_file():
+                raise fail("read", "E002", path=path)
+            letters = extract_letters(Path(path).read_bytes(), path=path, pdf_backend=pdf_backend)
         except ExtractionError as exc:
             failed.append(Failed(path, exc.stage, exc.message))
+            continue
+        for letter in letters:  # a file holding several letters gives one page each
+            if isinstance(letter, ExtractionError):
+                failed.append(Failed(path, letter.stage, letter.message))
+            else:
+                records.append(letter)
     return records, failed
 
 
