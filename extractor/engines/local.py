@@ -6,6 +6,8 @@ the run. Workers build the pipeline once each (``load`` is cached per process).
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import glob
 import logging
 import multiprocessing as mp
@@ -27,6 +29,11 @@ from ..extract import bytes_id, extract_bytes
 from ..record import error_row, rows_of
 
 log = logging.getLogger("extractor")
+
+# Letters a worker process handles before it is replaced by a fresh one. spaCy adds every new
+# word to the vocabulary and never frees it, so without replacement a worker's memory grows
+# with the archive; a fresh worker costs about half a second (the pipeline is rebuilt).
+LETTERS_PER_WORKER = 5000
 
 # Files that are never letters and are skipped without an error row (gold files, notes).
 _SKIP_SUFFIXES = (".gold.json", ".md", ".py", ".json")
@@ -148,11 +155,13 @@ def run_local(
     resume: bool = False,
     time_limit: float = 0,
     ocr: bool = True,
+    letters_per_worker: int = LETTERS_PER_WORKER,
 ) -> RunSummary:
     """Extract every input into the dataset folder ``out``; return the summary.
 
     With ``resume`` the inputs already committed by an earlier run of the same folder are
-    skipped; without it, an earlier run's tables in ``out`` are replaced.
+    skipped; without it, an earlier run's tables in ``out`` are replaced. With several workers,
+    the worker processes are replaced after about ``letters_per_worker`` letters each (0: never).
     """
     started = time.perf_counter()
     summary = RunSummary()
@@ -180,7 +189,7 @@ def run_local(
     results = (
         (process_path(p, pdf_backend, time_limit, ocr) for p in tasks())
         if workers <= 1
-        else _pool_results(tasks(), workers, pdf_backend, time_limit, ocr)
+        else _pool_results(tasks(), workers, pdf_backend, time_limit, ocr, letters_per_worker)
     )
     for result in results:
         _account(summary, writer, seen, result)
@@ -191,16 +200,19 @@ def run_local(
     return summary
 
 
-def _pool_results(paths: Iterator[str], workers: int, pdf_backend: str, time_limit: float, ocr: bool = True):
+def _pool_results(paths: Iterator[str], workers: int, pdf_backend: str, time_limit: float, ocr: bool = True,
+                  letters_per_worker: int = LETTERS_PER_WORKER):
     """Results in input order from worker processes, a bounded number in flight (flat memory).
 
     A worker that dies (a crash inside a C library) breaks the pool: the letters in flight are
     retried one by one in a fresh worker, and the one that kills it again becomes an error row.
+    After ``letters_per_worker`` letters per worker the pool is drained and replaced: spaCy's
+    vocabulary keeps every new word it meets, so a long-lived worker grows with the archive.
     """
     context = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
     window = workers * 4
     pending: deque = deque()  # (path, future), in input order
-    state = {"pool": ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)}
+    state = {"pool": ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init), "submitted": 0}
 
     def recover(extra: list[str]) -> None:
         in_flight = [p for p, _ in pending] + extra
@@ -223,16 +235,33 @@ def _pool_results(paths: Iterator[str], workers: int, pdf_backend: str, time_lim
 
     try:
         for path in paths:
+            if letters_per_worker and state["submitted"] >= letters_per_worker * workers:
+                while pending:  # finish the letters in flight, then start fresh workers
+                    yield next_result()
+                state["pool"].shutdown(wait=True)
+                _trim_memory()  # the fresh workers are forked from this process: keep it small
+                state["pool"] = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)
+                state["submitted"] = 0
             try:
                 pending.append((path, state["pool"].submit(process_path, path, pdf_backend, time_limit, ocr)))
             except BrokenProcessPool:
                 recover([path])
+            state["submitted"] += 1
             while len(pending) >= window:
                 yield next_result()
         while pending:
             yield next_result()
     finally:
         state["pool"].shutdown(wait=True, cancel_futures=True)
+
+
+def _trim_memory() -> None:
+    """Return freed heap pages to the OS (glibc keeps them), so forked workers do not count them."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 def _isolated(path: str, context, pdf_backend: str, time_limit: float, ocr: bool = True):
