@@ -12,8 +12,8 @@ import re
 from array import array
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from .dates import find_dates
 from .resources import list_models, read_json, read_text
@@ -32,9 +32,19 @@ class CleanText:
     """The cleaned letter text and the offset map back to the source pages."""
 
     text: str
-    source_index: array  # source offset (pages joined by "\f") of each character of ``text``
     page_starts: list[int]  # offset in ``text`` where each page begins
     source: str  # the raw page texts joined by "\f"
+    # Source offsets of the text's characters, one run per piece of text; flattened on demand
+    # because the pipeline never asks for them and building them per character costs.
+    index_runs: list = field(default_factory=list, repr=False)
+
+    @cached_property
+    def source_index(self) -> array:
+        """Source offset (pages joined by "\f") of each character of ``text``."""
+        index = array("l")
+        for run in self.index_runs:
+            index.extend(run)
+        return index
 
     def page_of(self, offset: int) -> int:
         """Return the 1-based page of a character offset in ``text``."""
@@ -61,10 +71,17 @@ class _Rules:
         self.decision_alone = re.compile(rf"^\s*(?:{words})\s*[.:]?\s*$", re.IGNORECASE)
         self.ends_decision = re.compile(rf"(?:{words})\s*[.]?\s*$", re.IGNORECASE)
         self.list_item = re.compile(data["list_marker"])
-        self.drop_line = [re.compile(p, re.IGNORECASE) for p in data["drop_line"]]
+        # One alternation: a line is furniture when any pattern matches at its start.
+        self.drop_line = re.compile("|".join(f"(?:{p})" for p in data["drop_line"]), re.IGNORECASE)
         self.char_map = str.maketrans(data["char_map"])
         self.keep_first = frozenset(data["hyphenation"]["keep_first"])
         self.keep_second = frozenset(data["hyphenation"]["keep_second"])
+        # ASCII characters the map changes (a tab): an ASCII page without them needs no mapping.
+        self.ascii_mapped = [ch for ch in data["char_map"] if ch.isascii()]
+
+    def needs_map(self, page: str) -> bool:
+        """Whether ``char_map`` changes anything in ``page`` (``isascii`` is O(1))."""
+        return not page.isascii() or any(ch in page for ch in self.ascii_mapped)
 
 
 @lru_cache(maxsize=1)
@@ -81,14 +98,18 @@ class _Line:
     after_hyphen: bool = False  # pypdfium2 joined this line to the one before at a hyphen
 
 
-_UPPER = re.compile(r"[A-Z]")
-_LOWER = re.compile(r"[a-z]")
+_UPPER = bytes(range(ord("A"), ord("Z") + 1))
+_LOWER = bytes(range(ord("a"), ord("z") + 1))
+_DIGIT = re.compile(r"\d")
+_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
 
 
 def _is_title(text: str) -> bool:
-    # Counting with the regex engine keeps this cheap: it runs on every line of every letter.
-    upper = len(_UPPER.findall(text))
-    lower = len(_LOWER.findall(text))
+    # ASCII letters counted by deleting them from the bytes (C speed): this runs twice on
+    # every line of every letter.
+    data = text.encode("ascii", "ignore")
+    upper = len(data) - len(data.translate(None, _UPPER))
+    lower = len(data) - len(data.translate(None, _LOWER))
     if upper + lower < 6 or " " not in text.strip():
         return False
     return upper / (upper + lower) >= _MIN_TITLE_UPPER_SHARE
@@ -100,15 +121,16 @@ def _split_lines(pages: list[str]) -> list[_Line]:
     offset = 0
     for page_number, page in enumerate(pages, start=1):
         position = 0
-        for raw in re.split(r"(\r\n|\r|\n)", page):
+        char_map = rules.char_map if rules.needs_map(page) else None
+        for raw in _LINE_BREAK.split(page):
             if raw in ("\r\n", "\r", "\n"):
                 position += len(raw)
                 continue
             # pypdfium2 reports a hyphen that ended a line as U+FFFE and drops the line break:
             # the line is split there again, so the hyphen is judged like any other.
             if "\ufffe" not in raw:
-                lines.append(_Line(raw.translate(rules.char_map), offset + position, page_number,
-                                   offset + position + len(raw)))
+                lines.append(_Line(raw.translate(char_map) if char_map else raw, offset + position,
+                                   page_number, offset + position + len(raw)))
                 position += len(raw)
                 continue
             pieces = raw.split("\ufffe")
@@ -123,8 +145,8 @@ def _split_lines(pages: list[str]) -> list[_Line]:
 
 def _furniture(lines: list[_Line], n_pages: int) -> set[int]:
     """Indexes of lines that repeat at the top or bottom of many pages, or number a page."""
-    rules = _rules()
-    drop = {i for i, line in enumerate(lines) if any(p.match(line.text) for p in rules.drop_line)}
+    drop_line = _rules().drop_line.match
+    drop = {i for i, line in enumerate(lines) if drop_line(line.text)}
     if n_pages < 2:
         return drop
     # A running header or footer sits at the same place from the top or bottom of each page.
@@ -133,8 +155,12 @@ def _furniture(lines: list[_Line], n_pages: int) -> set[int]:
     def shape(i: int) -> str:  # page numbers differ from page to page: compare without them
         return re.sub(r"\d+", "#", lines[i].text.strip().lower())
 
+    by_page: dict[int, list[int]] = {page: [] for page in range(1, n_pages + 1)}
+    for i, ln in enumerate(lines):  # one pass, not one pass per page
+        if ln.text.strip() and not ln.after_hyphen:
+            by_page[ln.page].append(i)
     for page in range(1, n_pages + 1):
-        idx = [i for i, ln in enumerate(lines) if ln.page == page and ln.text.strip() and not ln.after_hyphen]
+        idx = by_page[page]
         for position, i in enumerate(idx[:_EDGE_LINES]):
             keys[i] = (position, shape(i))
         for position, i in enumerate(reversed(idx[-_EDGE_LINES:])):
@@ -149,7 +175,7 @@ def _furniture(lines: list[_Line], n_pages: int) -> set[int]:
 
 
 def _only_date(line: str) -> bool:
-    if len(line) > 30 or not any(ch.isdigit() for ch in line):
+    if len(line) > 30 or not _DIGIT.search(line):  # every date form needs a digit
         return False
     found = next(find_dates(line), None)
     return found is not None and found.start <= 1 and found.end >= len(line.rstrip(" .")) - 1
@@ -233,7 +259,8 @@ def clean_pages(pages: list[str]) -> CleanText:
     # Double-spaced dumps put a blank line after every line: there blank lines mean nothing.
     double_spaced = blank >= 0.6 * max(1, len(kept) - blank)
     out: list[str] = []
-    index = array("l")
+    runs: list = []  # source offsets of ``out``, piece by piece
+    length = 0  # characters in ``out`` so far
     page_starts = [0] * len(pages)
     seen_page = set()
     prev: _Line | None = None
@@ -250,27 +277,30 @@ def clean_pages(pages: list[str]) -> CleanText:
                 glue = "\n" if pending_blank else _joiner(prev.text, stripped)
             if glue:
                 out.append(glue)
-                index.append(prev.raw_end)
+                runs.append((prev.raw_end,))
+                length += len(glue)
             elif out[-1].endswith("-") and _drops_hyphen(out[-1], stripped, source):
                 out[-1] = out[-1][:-1]
-                index.pop()
+                runs[-1] = runs[-1][:-1]
+                length -= 1
         pending_blank = False
         if line.page not in seen_page:
             for page in range(line.page, len(pages) + 1):
                 if page not in seen_page:
-                    page_starts[page - 1] = sum(len(s) for s in out)
+                    page_starts[page - 1] = length
             seen_page.add(line.page)
         lead = len(line.text) - len(line.text.lstrip())
         collapsed, positions = _collapse_spaces(stripped, line.start + lead)
         out.append(collapsed)
-        index.extend(positions)
+        runs.append(positions)
+        length += len(collapsed)
         prev = line
     text = "".join(out)
     # Pages with no kept line start where the next kept text starts.
     for page in range(len(pages), 0, -1):
         if page not in seen_page:
             page_starts[page - 1] = page_starts[page] if page < len(pages) else len(text)
-    return CleanText(text=text, source_index=index, page_starts=page_starts, source=source)
+    return CleanText(text=text, page_starts=page_starts, source=source, index_runs=runs)
 
 
 def _collapse_spaces(text: str, start: int) -> tuple[str, range | list[int]]:

@@ -23,8 +23,10 @@ _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 # Two-digit years: letters cover injuries from the 1970s on and decisions up to the 2020s.
 _CENTURY_PIVOT = 40
 
+# The lookahead names every character a date can begin with (a digit or a month's first
+# letter): most positions of a text fail it at once instead of trying each form in turn.
 DATE_RE = re.compile(
-    rf"""(?<![\d/.-])(?:
+    rf"""(?<![\d/.-])(?=[\d{''.join(sorted({m[0] for m in _MONTHS}))}])(?:
         (?P<m>\d{{1,2}})\s?(?P<sep>[/-])\s?(?P<d>\d{{1,2}})\s?(?P=sep)\s?(?P<y>\d{{4}}|\d{{2}})(?![\d/])
       | (?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}})(?!\d)
       | (?P<mon>{_MONTH_RE})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<my>\d{{4}})(?!\d)
@@ -66,9 +68,15 @@ def _from_match(m: re.Match[str]) -> Optional[str]:
     return _iso(int(m.group("dy")), _MONTHS[m.group("dmon").lower()], int(m.group("dd")))
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def find_dates(text: str, start: int = 0, end: Optional[int] = None) -> Iterator[FoundDate]:
     """Yield every valid date in ``text[start:end]`` with offsets into ``text``."""
-    for m in DATE_RE.finditer(text, start, len(text) if end is None else end):
+    end = len(text) if end is None else end
+    if not _DIGIT.search(text, start, end):
+        return  # every date form has a digit; most sentences have none
+    for m in DATE_RE.finditer(text, start, end):
         iso = _from_match(m)
         if iso:
             yield FoundDate(m.start(), m.end(), iso)

@@ -62,3 +62,13 @@ def test_cleaning_treats_double_spaced_dumps_as_single_spaced():
 def test_cleaning_normalizes_quotes_ligatures_and_pdf_hyphens():
     text = clean_pages(["\u201cred \ufb02ag\u201d findings were non\ufffecertified\u2014not \u2018seen\u2019."]).text
     assert text == "\"red flag\" findings were non-certified-not 'seen'."
+
+
+def test_cleaning_offset_map_has_one_source_offset_per_character():
+    pages = ["A  line   with spaces\nand a wrapped\nline.\n", "Page two, a \u201cquote\u201d.\n"]
+    clean = clean_pages(pages)
+    assert len(clean.source_index) == len(clean.text)
+    for offset, ch in enumerate(clean.text):
+        source = clean.source[clean.to_source(offset)]
+        # joins map to the line break they replace; mapped quotes to the quote they were
+        assert ch == source or (ch == " " and source == "\n") or source in "\u201c\u201d"

@@ -34,3 +34,23 @@ def test_dates_offsets_point_into_text():
     text = "Seen on 8/10/15 and again on September 1, 2015."
     found = list(find_dates(text))
     assert [text[d.start:d.end] for d in found] == ["8/10/15", "September 1, 2015"]
+
+
+def test_dates_lookahead_and_digit_test_change_nothing(corpus_letters):
+    # DATE_RE without its first-character lookahead, scanned over every range: the same dates.
+    import random
+    import re
+
+    from extractor import dates
+
+    plain = re.compile(dates.DATE_RE.pattern.replace("(?=[\\dadfjmnos])", "", 1), dates.DATE_RE.flags)
+    assert plain.pattern != dates.DATE_RE.pattern
+    rng = random.Random(2)
+    for path in corpus_letters[::3]:
+        text = path.read_text(encoding="utf-8")
+        for _ in range(40):
+            start = rng.randrange(len(text))
+            end = start + rng.randrange(300)
+            expected = [(m.start(), m.end()) for m in plain.finditer(text, start, end) if dates._from_match(m)]
+            assert [(d.start, d.end) for d in find_dates(text, start, end)] == expected
+    assert list(find_dates("no digits here, only March and May")) == []

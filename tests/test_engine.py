@@ -205,6 +205,27 @@ def test_engine_crashed_worker_costs_one_letter(tmp_path, letters, monkeypatch):
     assert errors.loc[0, "path"] == str(bad) and errors.loc[0, "error"] == "E012"
 
 
+def test_engine_replaces_workers_after_their_share_of_letters(tmp_path, letters, monkeypatch):
+    real = local.extract_letters
+
+    def tagged(data, path=None, **kwargs):  # the letter's path records the worker that read it
+        return real(data, path=f"{path}|{os.getpid()}", **kwargs)
+
+    monkeypatch.setattr(local, "extract_letters", tagged)
+    summary = local.run_local([str(letters)], tmp_path / "recycled", workers=2, letters_per_worker=3)
+    local.run_local([str(letters)], tmp_path / "kept", workers=2, letters_per_worker=0)
+
+    def workers(out):
+        return {p.rsplit("|", 1)[1] for p in read_table(out, "letters")["path"]}
+
+    assert summary.letters == 24
+    assert len(workers(tmp_path / "recycled")) >= 4  # a fresh pool every 6 letters
+    assert len(workers(tmp_path / "kept")) <= 2
+    recycled, kept = _tables(tmp_path / "recycled"), _tables(tmp_path / "kept")
+    for table in recycled:
+        pd.testing.assert_frame_equal(recycled[table], kept[table], check_dtype=False)
+
+
 def test_engine_query_answers_sql_with_duckdb(tmp_path, letters):
     out = tmp_path / "ds"
     CliRunner().invoke(app, ["run", str(letters), "--out", str(out), "--no-progress", "--workers", "1"])

@@ -61,3 +61,41 @@ def test_mentions_pyrush_sentence_splitter_is_available():
 def test_mentions_letter_without_mentions_is_valid():
     record = _summary("The file was reviewed.")
     assert record.mentions == [] and record.warnings
+
+
+def test_work_status_scan_per_sentence_matches_one_scan():
+    import re
+
+    from extractor.fields import clinical
+
+    pattern = clinical._rules()["work"]
+    text = ("He is off work. Full duty since May. Modified duty&more here.\n"
+            "Returned to regular work without restrictions. TTD")
+    spans = list(clinical.sentences(text, 0, len(text)))
+    expected = [[m.span() for m in pattern.finditer(text, a, b)] for a, b in spans]
+    got = clinical._matches_by_sentence(pattern, text, spans, len(text), clinical._WORK_STOP)
+    assert [[m.span() for m in ms] for ms in got] == expected
+    assert sum(map(len, expected)) >= 4
+    # A sentence end before a character the closing lookahead refuses: scanned per sentence.
+    word = re.compile(r"\bab(?!c)")
+    text = "ab.c ab"
+    spans = [(0, 2), (3, 7)]
+    got = clinical._matches_by_sentence(word, text, spans, len(text), re.compile(r"c"))
+    assert [[m.span() for m in ms] for ms in got] == [[m.span() for m in word.finditer(text, a, b)] for a, b in spans]
+
+
+def test_mentions_without_the_entity_table_read_span_extensions(nlp):
+    from extractor.components.targets import ENTITY_TABLE_KEY
+
+    text = ("CLINICAL CASE SUMMARY\nOn 8/10/15 the patient denied numbness. History of Norco 10/325mg #60. "
+            "Cervical exam was normal.\n")
+    doc = nlp.make_doc(text)
+    for name, proc in nlp.pipeline:
+        if name == "extractor_mentions":
+            break
+        doc = proc(doc)
+    with_table = nlp.get_pipe("extractor_mentions")(doc)._.imr_fields["mentions"]
+    doc.user_data.pop(ENTITY_TABLE_KEY)
+    without = nlp.get_pipe("extractor_mentions")(doc)._.imr_fields["mentions"]
+    assert with_table == without
+    assert any(m["negated"] for m in without) and any(m["strength"] for m in without)

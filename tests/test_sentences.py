@@ -17,3 +17,23 @@ def test_sentences_split(nlp, text, sentences):
     doc = nlp.make_doc(text)
     doc = nlp.get_pipe("extractor_sentences")(doc)
     assert [s.text.strip() for s in doc.sents] == sentences
+
+
+def test_sentence_bounds_are_the_docs_sentences(nlp, corpus_letters):
+    from extractor.components.sentences import sentence_bounds
+
+    for path in corpus_letters[::5]:
+        doc = nlp.make_doc(path.read_text(encoding="utf-8"))
+        doc = nlp.get_pipe("extractor_sentences")(doc)
+        bounds = sentence_bounds(doc)
+        sents = list(doc.sents)
+        assert bounds.starts == [s.start for s in sents] and bounds.ends == [s.end for s in sents]
+        assert bounds.start_chars == [s.start_char for s in sents]
+        assert bounds.end_chars == [s.end_char for s in sents]
+
+
+def test_sentence_word_flags_are_registered_once(nlp):
+    from extractor.components.sentences import word_flags
+
+    assert word_flags(nlp.vocab) == word_flags(nlp.vocab)
+    assert len(set(word_flags(nlp.vocab))) == 5

@@ -73,3 +73,34 @@ def test_services_mtus_named_but_not_cited():
     line = ("The Expert Reviewer based their decision on recommendation(s) outside of the MTUS Guidelines. "
             "Decision based on Non-MTUS Citation Official Disability Guidelines (ODG) Low Back, preoperative testing.")
     assert guidelines.sources(line) == ["ODG"]
+
+
+def test_drug_name_tree_matches_the_same_services():
+    import re
+
+    from extractor.resources import read_jsonl
+
+    names = sorted({r["literal"].lower() for r in read_jsonl("vocabulary/medications.jsonl") if r.get("literal")},
+                   key=len, reverse=True)
+    plain = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
+    tree = services._drug_names()
+    probes = []
+    for name in names:
+        probes += [name, name.upper(), f"{name} 10mg #60", f"x{name}", f"{name}s", f"({name})", name[:-1]]
+    for probe in probes:
+        assert (tree.search(probe) is None) == (plain.search(probe) is None), probe
+
+
+def test_body_region_is_the_first_region_named():
+    # One search over all regions gives the (position, table order) minimum of separate searches.
+    rules = services._rules()
+    words = ["left knee", "neck", "low back", "L4-5", "C5-6", "shoulder", "hand", "spine", "back brace",
+             "bilateral lower extremities", "right hip", "TMJ", "chest", "foot", "MRI", "upper back"]
+    import itertools
+
+    for a, b, c in itertools.permutations(words, 3):
+        service = f"{a} and {b} {c}"
+        best = min(((m.start(), i, name) for i, (name, p) in enumerate(rules["regions"])
+                    if (m := p.search(service))), default=None)
+        expected = best[2] if best else (rules["fallback"][0] if rules["fallback"][1].search(service) else None)
+        assert services.body_region(service) == expected, service

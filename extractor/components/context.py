@@ -11,13 +11,14 @@ from bisect import bisect_right
 from collections import defaultdict
 
 from medspacy.context import ConText
-from medspacy.context.context_graph import ConTextGraph
-from medspacy.context.context_modifier import ConTextModifier
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..resources import model_path
-from .sentences import sentence_spans
+from .context_graph import Modifier, RuleInfo, apply_modifiers, update_scopes
+from .matching import run_matcher
+from .sentences import sentence_bounds
+from .targets import entity_table
 
 SPAN_ATTRS = {
     "NEGATED_EXISTENCE": {"is_negated": True},
@@ -29,20 +30,20 @@ SPAN_ATTRS = {
 }
 
 
-def _scope(rule, start: int, end: int, sentence) -> tuple[int, int]:
+def _scope(rule, start: int, end: int, sent_start: int, sent_end: int) -> tuple[int, int]:
     """A cue's scope within its sentence, as medspaCy computes it (without Token.sent)."""
     direction = rule.direction.lower()
     limit = rule.max_scope
     if direction == "forward":
-        scope_start, scope_end = end, sentence.end
+        scope_start, scope_end = end, sent_end
         if limit is not None and scope_end - scope_start > limit:
             scope_end = end + limit
     elif direction == "backward":
-        scope_start, scope_end = sentence.start, start
+        scope_start, scope_end = sent_start, start
         if limit is not None and scope_end - scope_start > limit:
             scope_start = start - limit
     else:
-        scope_start, scope_end = sentence.start, sentence.end
+        scope_start, scope_end = sent_start, sent_end
         if limit is not None:
             scope_start = max(scope_start, start - limit)
             scope_end = min(scope_end, end + limit)
@@ -64,35 +65,46 @@ class LetterContext:
             span_attrs=SPAN_ATTRS,
         )
         self.matcher = self.context._ConText__matcher  # the compiled rule matcher
+        self.strings = nlp.vocab.strings
+        self._infos: dict[str, RuleInfo] = {}
+
+    def _rule_info(self, rule_id: str) -> RuleInfo:
+        """The graph fields of a rule, read once per rule (the rule set is fixed)."""
+        info = self._infos.get(rule_id)
+        if info is None:
+            info = self._infos[rule_id] = RuleInfo(self.matcher.rule_map[rule_id])
+        return info
 
     def __call__(self, doc: Doc) -> Doc:
         """Apply the rules sentence by sentence."""
         targets = list(doc.ents)
         if not targets:
             return doc
-        sentences = sentence_spans(doc)
-        starts = [s.start for s in sentences]
+        bounds = sentence_bounds(doc)
+        starts = bounds.starts
         by_sentence: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
         for target in targets:
             by_sentence[bisect_right(starts, target.start) - 1][0].append(target)
-        for match_id, start, end in self.matcher(doc):
+        for match_id, start, end in run_matcher(self.matcher, doc):
             sentence = bisect_right(starts, start) - 1
             if sentence not in by_sentence:
                 continue  # no target in this sentence: the cue can modify nothing
-            rule = self.matcher.rule_map[self.nlp.vocab[match_id].text]
-            scope = _scope(rule, start, end, sentences[sentence])
-            by_sentence[sentence][1].append(ConTextModifier(rule, start, end, doc, *scope))
+            info = self._rule_info(self.strings[match_id])
+            scope = _scope(info.rule, start, end, starts[sentence], bounds.ends[sentence])
+            by_sentence[sentence][1].append(Modifier(info, start, end, *scope))
         edges = []
         for sentence_targets, modifiers in by_sentence.values():
             if not modifiers:
                 continue
-            graph = ConTextGraph(prune_on_modifier_overlap=False)  # as medspaCy builds it
-            graph.targets = sentence_targets
-            graph.modifiers = modifiers
-            graph.update_scopes()
-            graph.apply_modifiers()
-            edges += graph.edges
+            # medspaCy's ConTextGraph(prune_on_modifier_overlap=False) steps, on plain values.
+            update_scopes(modifiers)
+            edges += apply_modifiers(sentence_targets, modifiers, doc)
+        table = entity_table(doc)
         for target, modifier in edges:
             target._.modifiers += (modifier,)
+            # The same flags medspaCy's set_context_attributes sets, kept in the entity table too.
+            info = table.get((target.start, target.end))
+            if info is not None:
+                info.update(self.context.context_attributes_mapping.get(modifier.category, {}))
         self.context.set_context_attributes(edges)
         return doc

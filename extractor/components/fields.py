@@ -5,8 +5,6 @@ Runs the recognizers of ``extractor.fields`` over the Doc's text and stores plai
 """
 
 
-from dataclasses import asdict
-
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -25,6 +23,12 @@ def doc_sections(doc: Doc) -> list[Section]:
         end = raw[i + 1][1] if i + 1 < len(raw) else len(doc_text(doc))
         found.append(Section(category, title_start, body_start, end))
     return found
+
+
+def _section_dict(section: Section) -> dict:
+    """``dataclasses.asdict`` of a Section, without its generic deep copy."""
+    return {"category": section.category, "title_start": section.title_start,
+            "body_start": section.body_start, "end": section.end}
 
 
 @Language.factory("extractor_fields")
@@ -91,7 +95,7 @@ class LetterFields:
             "pain_scores": clinical.pain_scores(text, s_start, s_end),
             "work_status": clinical.work_status(text, s_start, s_end),
             "items": item_rows,
-            "sections": [asdict(s) for s in sections],
+            "sections": [_section_dict(s) for s in sections],
             "warnings": warnings,
         }
         return doc

@@ -7,15 +7,18 @@ it (request, authorization, UR denial) is the disputed SERVICE rather than a pas
 
 import re
 from bisect import bisect_right
+from typing import Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 
+from .. import fastre
 from ..dates import find_dates
 from ..resources import read_json
 from .letter_tokenizer import doc_text
-from .sentences import sentence_spans
+from .sentences import sentence_bounds
+from .targets import entity_table
 
 
 @Language.factory("extractor_mentions")
@@ -26,7 +29,7 @@ class LetterMentions:
         """Read the labelling rules of ``models/mentions.json``."""
         self.name = name
         rules = read_json("mentions.json")
-        self.request = re.compile(rules["request_cues"], re.IGNORECASE)
+        self.request = fastre.compile(rules["request_cues"], re.IGNORECASE)
         self.service_labels = set(rules["service_labels"])
         self.section_map = rules["section_map"]
         self.skip_sections = set(rules["skip_sections"])
@@ -36,26 +39,35 @@ class LetterMentions:
         self.strength = re.compile(rules["medication_strength"], re.IGNORECASE)
         self.quantity = re.compile(rules["medication_quantity"], re.IGNORECASE)
 
-    def _section(self, fields: dict, offset: int) -> str:
-        for item in fields["items"]:
-            span = item.get("rationale_span")
-            if span and span[0] <= offset < span[1]:
-                return "rationale"
-        current = "header"
-        for section in fields["sections"]:
-            if section["title_start"] <= offset:
-                current = self.section_map.get(section["category"], section["category"])
-        return current
+    def _sections(self, fields: dict):
+        """A function from a character offset to its section name, for one Doc."""
+        rationale = [item["rationale_span"] for item in fields["items"] if item.get("rationale_span")]
+        titles = [section["title_start"] for section in fields["sections"]]
+        names = [self.section_map.get(s["category"], s["category"]) for s in fields["sections"]]
+        ordered = titles == sorted(titles)
 
-    def _list_date(self, text: str, sentences: list, index: int, cache: dict):
+        def section(offset: int) -> str:
+            if any(span[0] <= offset < span[1] for span in rationale):
+                return "rationale"
+            if ordered:  # the last section whose title starts at or before the offset
+                index = bisect_right(titles, offset)
+                return names[index - 1] if index else "header"
+            current = "header"
+            for title, name in zip(titles, names):
+                if title <= offset:
+                    current = name
+            return current
+
+        return section
+
+    def _list_date(self, text: str, bounds, index: int, dates) -> Optional[str]:
         """The date of the lead-in line ("...dated 8/30/16 lists:") of the list holding sentence ``index``."""
         while index >= 0:
-            sent = sentences[index]
-            line = text[sent.start_char:sent.end_char].strip()
+            line = text[bounds.start_chars[index]:bounds.end_chars[index]].strip()
             if not self.list_item.match(line):
                 if not line.endswith(":"):
                     return None
-                found = self._dates(text, sent, cache)
+                found = dates(index)
                 return found[-1].iso if found else None
             index -= 1
         return None
@@ -70,12 +82,6 @@ class LetterMentions:
             quantity = re.sub(r"\s+", "", quantity)  # "# 60" -> "#60"
         return strength, quantity
 
-    @staticmethod
-    def _dates(text: str, sent, cache: dict) -> list:
-        if sent.start not in cache:
-            cache[sent.start] = list(find_dates(text, sent.start_char, sent.end_char))
-        return cache[sent.start]
-
     def __call__(self, doc: Doc) -> Doc:
         """Store one dict per mention, in text order."""
         fields = doc._.imr_fields
@@ -83,77 +89,98 @@ class LetterMentions:
         pages = doc._.imr_page_starts or [0]
         first_page = (doc._.imr_source or {}).get("first_page", 1)  # a bundle's letter: file pages
         lines = [(i["evidence"]["start"], i["evidence"]["end"]) for i in fields["items"]]
+        section_of = self._sections(fields)
+        table = entity_table(doc)
+        # Sentences as plain offsets, computed once: Span.sent walks the Doc on every call.
+        bounds = sentence_bounds(doc)
+        sent_starts = bounds.starts
         sentence_dates: dict[int, list] = {}
+
+        def dates(i: int) -> list:
+            if i not in sentence_dates:
+                sentence_dates[i] = list(find_dates(text, bounds.start_chars[i], bounds.end_chars[i]))
+            return sentence_dates[i]
+
+        sent_texts: dict[int, str] = {}
+        requests: dict[int, bool] = {}
         mentions = []
         previous_end = -1
         last_finding = None
-        # Sentence of each token, computed once: Span.sent walks the Doc on every call.
-        sentences = sentence_spans(doc)
-        sent_starts = [s.start for s in sentences]
-        sent_texts: dict[int, str] = {}
         ents = list(doc.ents)
         for position, ent in enumerate(ents):
-            ext = ent._  # each ``ent._`` builds a new accessor: take it once
-            section = self._section(fields, ent.start_char)
+            start_char, end_char = ent.start_char, ent.end_char
+            info = table.get((ent.start, ent.end)) or self._read_extensions(ent)
+            ent_text = text[start_char:end_char]
+            normalized = info.get("normalized")
+            section = section_of(start_char)
             # Boilerplate sections name no patient facts; a text with no sections is all summary.
             if not fields["sections"]:
                 section = "case_summary"
             elif section in self.skip_sections:
                 continue
             # "Magnetic resonance imaging (MRI)": the abbreviation repeats the mention before it.
-            if mentions and mentions[-1]["normalized"].lower() == (ext.imr_normalized or ent.text).lower() \
-                    and text[previous_end:ent.start_char].strip() == "(":
+            if mentions and mentions[-1]["normalized"].lower() == (normalized or ent_text).lower() \
+                    and text[previous_end:start_char].strip() == "(":
                 continue
-            previous_end = ent.end_char
+            previous_end = end_char
             sent_index = bisect_right(sent_starts, ent.start) - 1
-            sent = sentences[sent_index]
+            sent_start = sent_starts[sent_index]
             if sent_index not in sent_texts:
-                sent_texts[sent_index] = text[sent.start_char:sent.end_char]
+                sent_texts[sent_index] = text[bounds.start_chars[sent_index]:bounds.end_chars[sent_index]]
             sent_text = sent_texts[sent_index]
             if self.skip_sentence.match(sent_text):
                 continue  # guideline citations name chapters ("Chronic Pain ..."), not findings
-            dates = self._dates(text, sent, sentence_dates)
-            before = [d for d in dates if d.end <= ent.start_char]
-            date = before[-1].iso if before else (dates[0].iso if dates else None)
+            found = dates(sent_index)
+            before = [d for d in found if d.end <= start_char]
+            date = before[-1].iso if before else (found[0].iso if found else None)
             # "Report of 08/30/2016 lists these findings:" dates the bulleted lines under it.
             if date is None and section == "case_summary":
-                date = self._list_date(text, sentences, sent_index, sentence_dates)
-            # Findings listed in the sentence after a dated exam belong to that exam.
-            if date is None and ent.label_ in self.carry_labels and section == "case_summary" and sent.start > 0:
-                prior = sentences[sent_index - 1] if sent_index > 0 else sent
-                if last_finding and last_finding[0] == prior.start:
-                    date = last_finding[1]
-            if ent.label_ in self.carry_labels and date:
-                last_finding = (sent.start, date)
+                date = self._list_date(text, bounds, sent_index, dates)
             label = ent.label_
-            if label in self.service_labels and (
-                any(s <= ent.start_char < e for s, e in lines)
-                or self.request.search(sent_text)
-                or (section == "rationale" and not ext.is_historical)
-            ):
-                label = "SERVICE"
+            # Findings listed in the sentence after a dated exam belong to that exam.
+            if date is None and label in self.carry_labels and section == "case_summary" and sent_start > 0:
+                prior = sent_starts[sent_index - 1] if sent_index > 0 else sent_start
+                if last_finding and last_finding[0] == prior:
+                    date = last_finding[1]
+            if label in self.carry_labels and date:
+                last_finding = (sent_start, date)
+            if label in self.service_labels:
+                if sent_index not in requests:
+                    requests[sent_index] = bool(self.request.search(sent_text))
+                if (any(s <= start_char < e for s, e in lines) or requests[sent_index]
+                        or (section == "rationale" and not info.get("is_historical", False))):
+                    label = "SERVICE"
             strength = quantity = None
-            if ext.imr_group == "medication":
+            if info.get("group") == "medication":
                 stop = ents[position + 1].start_char if position + 1 < len(ents) else len(text)
-                strength, quantity = self._dose(text[ent.end_char: min(ent.end_char + 60, stop)])
+                strength, quantity = self._dose(text[end_char: min(end_char + 60, stop)])
             mentions.append({
                 "label": label,
-                "text": ent.text,
-                "normalized": ext.imr_normalized or ent.text.lower(),
-                "start": ent.start_char,
-                "end": ent.end_char,
-                "page": max(1, bisect_right(pages, ent.start_char)) + first_page - 1,
+                "text": ent_text,
+                "normalized": normalized or ent_text.lower(),
+                "start": start_char,
+                "end": end_char,
+                "page": max(1, bisect_right(pages, start_char)) + first_page - 1,
                 "section": section,
                 "date": date,
-                "negated": bool(ext.is_negated),
-                "normal": bool(ext.is_normal),
-                "historical": bool(ext.is_historical),
-                "hypothetical": bool(ext.is_hypothetical),
-                "uncertain": bool(ext.is_uncertain),
-                "family": bool(ext.is_family),
-                "kind": ext.imr_kind,
+                "negated": bool(info.get("is_negated", False)),
+                "normal": bool(info.get("is_normal", False)),
+                "historical": bool(info.get("is_historical", False)),
+                "hypothetical": bool(info.get("is_hypothetical", False)),
+                "uncertain": bool(info.get("is_uncertain", False)),
+                "family": bool(info.get("is_family", False)),
+                "kind": info.get("kind"),
                 "strength": strength,
                 "quantity": quantity,
             })
         fields["mentions"] = mentions
         return doc
+
+    @staticmethod
+    def _read_extensions(ent) -> dict:
+        """An entity the targets component did not record: read its Span extensions."""
+        ext = ent._
+        info = {"normalized": ext.imr_normalized, "kind": ext.imr_kind, "group": ext.imr_group}
+        for name in ("is_negated", "is_normal", "is_historical", "is_hypothetical", "is_uncertain", "is_family"):
+            info[name] = getattr(ext, name)
+        return info

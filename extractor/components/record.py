@@ -4,6 +4,7 @@
 import hashlib
 import json
 from bisect import bisect_right
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -11,15 +12,23 @@ from spacy.tokens import Doc
 from .._extensions import RECORD_KEY
 from ..types import Record
 from .letter_tokenizer import TEXT_KEY, doc_text
+from .sentences import SENTENCE_BOUNDS_KEY
+from .targets import ENTITY_TABLE_KEY
+
+TRANSIENT_KEYS = (TEXT_KEY, SENTENCE_BOUNDS_KEY, ENTITY_TABLE_KEY)
+
+
+# Exact scalar types answer with one set lookup; subclasses go on to isinstance.
+_SCALARS = frozenset({bool, int, float, str, type(None)})
 
 
 def _plain(value) -> bool:
     """Plain data only: medspaCy registers msgpack encoders for its objects, but some of
     them (sections) cannot be decoded again, so anything that is not plain data is dropped."""
-    if isinstance(value, (str, int, float, bool, type(None))):
+    if type(value) in _SCALARS or isinstance(value, (str, int, float, bool, type(None))):
         return True
     if isinstance(value, (list, tuple)):
-        return all(_plain(v) for v in value)
+        return all(map(_plain, value))
     if isinstance(value, dict):
         return all(_plain(k) and _plain(v) for k, v in value.items())
     return False
@@ -55,7 +64,8 @@ class LetterRecord:
             start = row["evidence"]["start"]
             item["evidence"] = {**row["evidence"], "page": max(1, bisect_right(pages, start)) + first_page - 1}
             items.append(item)
-        record = Record(doc_id=doc_id).to_dict()
+        record = _empty_record()
+        record["doc_id"] = doc_id
         record.update({
             "source": {**record["source"], **source},
             "layout": fields["layout"],
@@ -76,10 +86,20 @@ class LetterRecord:
         # for one of its own objects, which breaks Docs sent between processes.
         doc.user_data[RECORD_KEY] = json.dumps(record)
         doc._.imr_fields = None
-        doc.user_data.pop(TEXT_KEY, None)
+        for key in TRANSIENT_KEYS:  # per-Doc caches of the earlier components
+            doc.user_data.pop(key, None)
         # medspaCy keeps Python objects in user_data (sections, ConText graphs, rule objects);
         # they are dropped so Docs can travel between processes in nlp.pipe(n_process=...).
-        scalar = (bool, int, float, str, type(None))
-        for key in [k for k, v in doc.user_data.items() if not isinstance(v, scalar) and not _plain(v)]:
+        for key in [k for k, v in doc.user_data.items() if type(v) not in _SCALARS and not _plain(v)]:
             del doc.user_data[key]
         return doc
+
+
+@lru_cache(maxsize=1)
+def _empty_record_json() -> str:
+    return json.dumps(Record(doc_id="").to_dict())
+
+
+def _empty_record() -> dict:
+    """A fresh ``Record().to_dict()``: parsing its JSON costs less than ``dataclasses.asdict``."""
+    return json.loads(_empty_record_json())

@@ -10,6 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..resources import model_path
+from .matching import run_matcher
 
 
 @Language.factory(
@@ -40,7 +41,7 @@ class LetterSections:
         Only the Sectionizer's rule matching is used: its Section objects and per-token
         attributes cost more than the rest of the step, and the recognizers need titles only.
         """
-        matches = self.matcher(doc)
+        matches = run_matcher(self.matcher, doc)
         matches = self.sectionizer.filter_start_lines(doc, matches)
         found = []
         for match_id, start, end in matches:

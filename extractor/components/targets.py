@@ -1,16 +1,17 @@
 """Clinical vocabulary: medspaCy TargetRules from ``models/vocabulary/*.jsonl`` become ``doc.ents``.
 
 Literal rules go through a PhraseMatcher (fast); overlapping matches keep the longest, so
-"paravertebral muscle spasms" wins over "spasms".
+"paravertebral muscle spasms" wins over "spasms". Spans are built for the kept matches only.
 """
 
 
 from medspacy.target_matcher import TargetMatcher, TargetRule
 from spacy.language import Language
-from spacy.tokens import Doc
-from spacy.util import filter_spans
+from spacy.tokens import Doc, Span
 
 from ..resources import read_jsonl
+from .letter_tokenizer import doc_text
+from .matching import run_matcher
 
 VOCABULARY_FILES = (
     "vocabulary/findings.jsonl",
@@ -43,14 +44,58 @@ class LetterTargets:
         self.name = name
         self.matcher = TargetMatcher(nlp, name=f"{name}_medspacy", result_type=None)
         self.matcher.add(load_rules(tuple(files)))
+        # The rule matcher inside TargetMatcher: its matches are filtered before any Span is
+        # built, where TargetMatcher builds (and sets attributes on) a Span for every match.
+        self.rules = self.matcher._TargetMatcher__matcher
+        self.strings = nlp.vocab.strings
 
     def __call__(self, doc: Doc) -> Doc:
         """Set ``doc.ents`` to the longest non-overlapping vocabulary matches."""
-        spans = filter_spans(self.matcher(doc))
-        for span in spans:
-            meta = span._.target_rule.metadata or {}
-            span._.imr_normalized = meta.get("normalized", span.text.lower())
-            span._.imr_kind = meta.get("kind")
-            span._.imr_group = meta.get("group")
+        text = doc_text(doc)
+        spans = []
+        table = {}
+        for match_id, start, end in longest_matches(run_matcher(self.rules, doc)):
+            rule = self.rules.rule_map[self.strings[match_id]]
+            span = Span(doc, start, end, label=rule.category)
+            ext = span._  # each ``span._`` builds a new accessor: take it once
+            ext.target_rule = rule
+            for attribute, value in (rule.attributes or {}).items():
+                setattr(ext, attribute, value)
+            meta = rule.metadata or {}
+            info = {
+                **(rule.attributes or {}),  # extension values the rule sets (flags)
+                "normalized": meta.get("normalized", text[span.start_char:span.end_char].lower()),
+                "kind": meta.get("kind"),
+                "group": meta.get("group"),
+            }
+            ext.imr_normalized = info["normalized"]
+            ext.imr_kind = info["kind"]
+            ext.imr_group = info["group"]
+            table[(start, end)] = info
+            spans.append(span)
         doc.ents = spans
+        doc.user_data[ENTITY_TABLE_KEY] = table
         return doc
+
+
+# Per-Doc plain copy of what the targets and ConText components set on each entity, keyed by
+# its (start, end) tokens: reading Span extensions costs a Python lookup chain per value.
+ENTITY_TABLE_KEY = "imr_entities"
+
+
+def entity_table(doc: Doc) -> dict:
+    """The entity table of ``doc`` (empty when the targets component did not run)."""
+    return doc.user_data.get(ENTITY_TABLE_KEY) or {}
+
+
+def longest_matches(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """``spacy.util.filter_spans`` on match tuples: the (first) longest of overlapping matches."""
+    ordered = sorted(matches, key=lambda m: (m[2] - m[1], -m[1]), reverse=True)
+    kept = []
+    seen: set[int] = set()
+    for match in ordered:
+        _, start, end = match
+        if start not in seen and end - 1 not in seen:
+            kept.append(match)
+            seen.update(range(start, end))
+    return sorted(kept, key=lambda m: m[1])

@@ -94,7 +94,8 @@ def _write(rows: list[dict[str, Any]], table: str, path: Path, fmt: str) -> None
     columns = list(TABLES[table])
     try:
         if fmt == "parquet":
-            arrow = pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows], schema=schema(table))
+            # Column lists convert in one pass per column (from_pylist builds a dict per row first).
+            arrow = pa.Table.from_pydict({c: [r.get(c) for r in rows] for c in columns}, schema=schema(table))
             pq.write_table(arrow, tmp)
         elif fmt == "csv":
             pd.DataFrame(rows, columns=columns).to_csv(tmp, index=False)

@@ -6,6 +6,8 @@ the run. Workers build the pipeline once each (``load`` is cached per process).
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import glob
 import logging
 import multiprocessing as mp
@@ -29,6 +31,11 @@ from ..record import error_row, rows_of
 from ..types import Record
 
 log = logging.getLogger("extractor")
+
+# Letters a worker process handles before it is replaced by a fresh one. spaCy adds every new
+# word to the vocabulary and never frees it, so without replacement a worker's memory grows
+# with the archive; a fresh worker costs about half a second (the pipeline is rebuilt).
+LETTERS_PER_WORKER = 5000
 
 # Files that are never letters and are skipped without an error row (gold files, notes).
 _SKIP_SUFFIXES = (".gold.json", ".md", ".py", ".json")
@@ -182,13 +189,15 @@ def run_local(
     time_limit: float = 0,
     ocr: bool = True,
     memory_limit: float = 0,
+    letters_per_worker: int = LETTERS_PER_WORKER,
 ) -> RunSummary:
     """Extract every input into the dataset folder ``out``; return the summary.
 
     With ``resume`` the inputs already committed by an earlier run of the same folder are
     skipped; without it, an earlier run's tables in ``out`` are replaced. ``time_limit``
     (seconds) and ``memory_limit`` (MB that reading one file may add) cost a letter that breaks
-    them, never the run; 0 turns either off.
+    them, never the run; 0 turns either off. With several workers, the worker processes are
+    replaced after about ``letters_per_worker`` letters each (0: never).
     """
     started = time.perf_counter()
     summary = RunSummary()
@@ -217,7 +226,7 @@ def run_local(
     results = (
         (process_path(p, *options) for p in tasks())
         if workers <= 1
-        else _pool_results(tasks(), workers, options)
+        else _pool_results(tasks(), workers, options, letters_per_worker)
     )
     for result in results:
         _account(summary, writer, seen, result)
@@ -228,18 +237,21 @@ def run_local(
     return summary
 
 
-def _pool_results(paths: Iterator[str], workers: int, options: tuple):
+def _pool_results(paths: Iterator[str], workers: int, options: tuple,
+                  letters_per_worker: int = LETTERS_PER_WORKER):
     """Results in input order from worker processes, a bounded number in flight (flat memory).
 
     A worker that dies (a crash inside a C library) breaks the pool: the letters in flight are
     retried one by one in a fresh worker, and the one that kills it again becomes an error row.
     A worker stuck where the time limit's signal cannot reach it (a loop inside a C library,
     which holds on past ``--time-limit``) is stopped from here the same way.
+    After ``letters_per_worker`` letters per worker the pool is drained and replaced: spaCy's
+    vocabulary keeps every new word it meets, so a long-lived worker grows with the archive.
     """
     context = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
     window = workers * 4
     pending: deque = deque()  # (path, future), in input order
-    state = {"pool": ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)}
+    state = {"pool": ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init), "submitted": 0}
     stuck_after = _stuck_after(options[1])
 
     def recover(extra: list[str]) -> None:
@@ -270,16 +282,33 @@ def _pool_results(paths: Iterator[str], workers: int, options: tuple):
 
     try:
         for path in paths:
+            if letters_per_worker and state["submitted"] >= letters_per_worker * workers:
+                while pending:  # finish the letters in flight, then start fresh workers
+                    yield next_result()
+                state["pool"].shutdown(wait=True)
+                _trim_memory()  # the fresh workers are forked from this process: keep it small
+                state["pool"] = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)
+                state["submitted"] = 0
             try:
                 pending.append((path, state["pool"].submit(process_path, path, *options)))
             except BrokenProcessPool:
                 recover([path])
+            state["submitted"] += 1
             while len(pending) >= window:
                 yield next_result()
         while pending:
             yield next_result()
     finally:
         state["pool"].shutdown(wait=True, cancel_futures=True)
+
+
+def _trim_memory() -> None:
+    """Return freed heap pages to the OS (glibc keeps them), so forked workers do not count them."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 # How long past its time limit a letter may run before its worker counts as stuck: the

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Iterator, Optional
 
+from .. import fastre
 from ..dates import find_dates
 from ..resources import read_csv, read_json
 
@@ -24,10 +26,10 @@ def _rules() -> dict:
     mentions = read_json("mentions.json")
     table = sorted(read_csv("work_status.csv"), key=lambda r: -len(r["phrase"]))
     return {
-        "dx_cues": [re.compile(p, re.IGNORECASE) for p in header["diagnoses"]["cues"]],
-        "pain": re.compile(mentions["pain"]["score"], re.IGNORECASE),
-        "pain_cue": re.compile(mentions["pain"]["cue"], re.IGNORECASE),
-        "work": re.compile(
+        "dx_cues": [fastre.compile(p, re.IGNORECASE) for p in header["diagnoses"]["cues"]],
+        "pain": fastre.compile(mentions["pain"]["score"], re.IGNORECASE),
+        "pain_cue": fastre.compile(mentions["pain"]["cue"], re.IGNORECASE),
+        "work": fastre.compile(
             "|".join(
                 rf"(?P<w{i}>{re.escape(r['phrase'])})" if r["phrase"].isupper() else rf"(?P<w{i}>(?i:{re.escape(r['phrase'])}))"
                 for i, r in enumerate(table)
@@ -35,6 +37,35 @@ def _rules() -> dict:
         ),
         "work_status": [r["status"] for r in table],
     }
+
+
+# After a sentence end, characters that the work-status pattern's closing lookahead refuses.
+_WORK_STOP = re.compile(r"[\w&]")
+
+
+def _matches_by_sentence(pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]],
+                         end: int, stop: re.Pattern[str]) -> list[list[re.Match[str]]]:
+    """``pattern.finditer(text, s0, s1)`` for each sentence, from one scan when that is the same.
+
+    One scan of the whole range finds the same matches unless a match crosses or falls
+    outside the sentences, or a sentence ends before a character that ``stop`` names (where
+    the pattern's closing assertion sees past the sentence); then each sentence is scanned.
+    """
+    if not spans:
+        return []
+    starts = [s for s, _ in spans]
+    grouped: list[list[re.Match[str]]] = [[] for _ in spans]
+    exact = not any(s1 < end and stop.match(text, s1) for _, s1 in spans)
+    if exact:
+        for m in pattern.finditer(text, spans[0][0], end):
+            i = bisect_right(starts, m.start()) - 1
+            if i < 0 or m.end() > spans[i][1]:
+                exact = False
+                break
+            grouped[i].append(m)
+    if exact:
+        return grouped
+    return [list(pattern.finditer(text, s0, s1)) for s0, s1 in spans]
 
 
 def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -79,6 +110,9 @@ def pain_scores(text: str, start: int, end: int) -> list[dict]:
     rules = _rules()
     scores = []
     for sentence in sentences(text, start, end):
+        # Every rating ends in "10"; the cue search is the costly test, most sentences fail this.
+        if text.find("10", sentence[0], sentence[1]) < 0:
+            continue
         if not rules["pain_cue"].search(text, sentence[0], sentence[1]):
             continue
         for m in rules["pain"].finditer(text, sentence[0], sentence[1]):
@@ -101,10 +135,11 @@ def work_status(text: str, start: int, end: int) -> list[dict]:
     rules = _rules()
     found: list[dict] = []
     seen = set()
-    for sentence in sentences(text, start, end):
-        for m in rules["work"].finditer(text, sentence[0], sentence[1]):
-            group = next(name for name, value in m.groupdict().items() if value)
-            status = rules["work_status"][int(group[1:])]
+    spans = list(sentences(text, start, end))
+    per_sentence = _matches_by_sentence(rules["work"], text, spans, end, _WORK_STOP)
+    for sentence, matches in zip(spans, per_sentence):
+        for m in matches:
+            status = rules["work_status"][int(m.lastgroup[1:])]
             date = sentence_date(text, sentence, m.start())
             if (status, date) in seen:
                 continue

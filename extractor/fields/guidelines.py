@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 from typing import Optional
 
+from .. import fastre
 from ..resources import read_json
 
 
@@ -13,13 +14,13 @@ from ..resources import read_json
 def _rules() -> dict:
     data = read_json("guidelines.json")
     return {
-        "sources": [(name, re.compile(p, re.IGNORECASE)) for name, p in data["sources"]],
-        "other": re.compile(data["other"], re.IGNORECASE),
+        "sources": [(name, fastre.compile(p, re.IGNORECASE)) for name, p in data["sources"]],
+        "other": fastre.compile(data["other"], re.IGNORECASE),
         # "based their decision on recommendation(s) outside of the MTUS": names MTUS, cites it not.
-        "not_a_source": re.compile(data["not_a_source"], re.IGNORECASE),
-        "section": re.compile(data["section_label"], re.IGNORECASE),
+        "not_a_source": fastre.compile(data["not_a_source"], re.IGNORECASE),
+        "section": fastre.compile(data["section_label"], re.IGNORECASE),
         # A new chapter inside a section list: ", and Forearm, Wrist, and Hand Complaints 2004,"
-        "chapter": re.compile(rf",?\s*(?:and\s+)?{data['chapters']}[^.:]*?\b(?:19|20)\d{{2}}\b,?\s*$"),
+        "chapter": fastre.compile(rf",?\s*(?:and\s+)?{data['chapters']}[^.:]*?\b(?:19|20)\d{{2}}\b,?\s*$"),
         "known": sorted(data["known_sections"], key=len, reverse=True),
     }
 

@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 from typing import Optional
 
+from .. import fastre
 from ..dates import find_dates
 from ..resources import read_json
 from .sections import Section, header_end, section_span
@@ -16,17 +17,17 @@ def _rules() -> dict:
     data = read_json("header.json")
     flags = re.IGNORECASE | re.MULTILINE
     return {
-        "case_label": [re.compile(p, flags) for p in data["case_number"]["labels"]],
-        "case_value": re.compile(data["case_number"]["value"]),
-        "dates": {k: [re.compile(p, flags) for p in v] for k, v in data["dates"].items()},
+        "case_label": [fastre.compile(p, flags) for p in data["case_number"]["labels"]],
+        "case_value": fastre.compile(data["case_number"]["value"]),
+        "dates": {k: [fastre.compile(p, flags) for p in v] for k, v in data["dates"].items()},
         "distance": data["max_value_distance"],
-        "priority_label": re.compile(data["priority"]["label"], flags),
+        "priority_label": fastre.compile(data["priority"]["label"], flags),
         "priority_values": {
-            k: re.compile(rf"\b(?:{v})\b", re.IGNORECASE) for k, v in data["priority"]["values"].items()
+            k: fastre.compile(rf"\b(?:{v})\b", re.IGNORECASE) for k, v in data["priority"]["values"].items()
         },
         "layouts": read_json("layouts.json"),
         "narrative": {
-            k: [re.compile(p, re.IGNORECASE) for p in v]
+            k: [fastre.compile(p, re.IGNORECASE) for p in v]
             for k, v in data["narrative_dates"].items()
             if isinstance(v, list)
         },

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
+from .. import fastre
 from ..resources import read_json
 from . import guidelines, services
 from .sections import Section, sections_of
@@ -35,17 +36,17 @@ def _rules() -> dict:
     data = read_json("items.json")
     flags = re.IGNORECASE | re.MULTILINE
     return {
-        "label": re.compile(data["label_decision"], flags),
+        "label": fastre.compile(data["label_decision"], flags),
         "values": data["decision_values"],
-        "partial": re.compile(data["partial_request"], re.IGNORECASE),
-        "trailing": re.compile(data["service_trailing"], re.IGNORECASE),
-        "sentence": re.compile(data["sentence_decision"], flags),
-        "label_blocks": {k: re.compile(v, flags) for k, v in data["label_blocks"].items()},
-        "sentence_blocks": {k: re.compile(v, flags) for k, v in data["sentence_blocks"].items()},
-        "issue_strip": re.compile(data["issue_line_strip"], re.IGNORECASE),
-        "issue_skip": re.compile(data["issue_line_skip"], re.IGNORECASE),
-        "upheld": re.compile(data["conclusion_upheld"], re.IGNORECASE),
-        "overturned": re.compile(data["conclusion_overturned"], re.IGNORECASE),
+        "partial": fastre.compile(data["partial_request"], re.IGNORECASE),
+        "trailing": fastre.compile(data["service_trailing"], re.IGNORECASE),
+        "sentence": fastre.compile(data["sentence_decision"], flags),
+        "label_blocks": {k: fastre.compile(v, flags) for k, v in data["label_blocks"].items()},
+        "sentence_blocks": {k: fastre.compile(v, flags) for k, v in data["sentence_blocks"].items()},
+        "issue_strip": fastre.compile(data["issue_line_strip"], re.IGNORECASE),
+        "issue_skip": fastre.compile(data["issue_line_skip"], re.IGNORECASE),
+        "upheld": fastre.compile(data["conclusion_upheld"], re.IGNORECASE),
+        "overturned": fastre.compile(data["conclusion_overturned"], re.IGNORECASE),
     }
 
 

@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 from typing import Optional
 
+from .. import fastre
 from ..resources import read_json
 from .sections import Section, section_span
 
@@ -17,9 +18,9 @@ _MIN_AGE, _MAX_AGE = 14, 100
 def _rules() -> dict:
     data = read_json("header.json")["patient"]
     return {
-        "age": re.compile(data["age"], re.IGNORECASE),
-        "sex": {k: re.compile(rf"\b(?:{v})\b", re.IGNORECASE) for k, v in data["sex"].items()},
-        "cue": re.compile(data["sex_cue"], re.IGNORECASE),
+        "age": fastre.compile(data["age"], re.IGNORECASE),
+        "sex": {k: fastre.compile(rf"\b(?:{v})\b", re.IGNORECASE) for k, v in data["sex"].items()},
+        "cue": fastre.compile(data["sex_cue"], re.IGNORECASE),
     }
 
 

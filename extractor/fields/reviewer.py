@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .. import fastre
 from ..resources import read_csv, read_json
 from .sections import Section, sections_of
 
@@ -18,16 +19,16 @@ def _rules() -> dict:
     specialties = sorted((row["specialty"] for row in read_csv("specialties.csv")), key=len, reverse=True)
     flags = re.IGNORECASE
     return {
-        "licensure": re.compile(data["licensure_label"], flags),
-        "specialty": re.compile(data["specialty_label"], flags),
-        "license_cue": re.compile(data["prose_license_cue"], flags),
-        "specialty_cue": re.compile(data["prose_specialty_cue"], flags),
+        "licensure": fastre.compile(data["licensure_label"], flags),
+        "specialty": fastre.compile(data["specialty_label"], flags),
+        "license_cue": fastre.compile(data["prose_license_cue"], flags),
+        "specialty_cue": fastre.compile(data["prose_specialty_cue"], flags),
         "state_names": names,
-        "state_re": re.compile(
+        "state_re": fastre.compile(
             r"\b(" + "|".join(re.escape(s["state"]) for s in sorted(states, key=lambda r: -len(r["state"]))) + r")\b",
             flags,
         ),
-        "specialty_re": re.compile(r"\b(" + "|".join(re.escape(s) for s in specialties) + r")\b", flags),
+        "specialty_re": fastre.compile(r"\b(" + "|".join(re.escape(s) for s in specialties) + r")\b", flags),
         "specialty_names": {s.lower(): s for s in specialties},
     }
 

@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 from typing import Optional
 
+from .. import fastre
 from ..resources import read_json
 
 
@@ -15,16 +16,19 @@ def _rules() -> dict:
     flags = re.IGNORECASE
     return {
         "categories": [
-            (row["category"], re.compile(row["pattern"], flags),
-             re.compile(row["unless"], flags) if row.get("unless") else None)
+            (row["category"], fastre.compile(row["pattern"], flags),
+             fastre.compile(row["unless"], flags) if row.get("unless") else None)
             for row in data["categories"]
         ],
-        "prefix": re.compile(data["service_prefix_strip"], flags),
-        "regions": [(name, re.compile(p, flags)) for name, p in data["body_regions"]],
-        "fallback": (data["body_region_fallback"][0], re.compile(data["body_region_fallback"][1], flags)),
-        "laterality": [(name, re.compile(p, flags)) for name, p in data["laterality"]],
+        "prefix": fastre.compile(data["service_prefix_strip"], flags),
+        "regions": [(name, fastre.compile(p, flags)) for name, p in data["body_regions"]],
+        "any_region": fastre.compile(
+            "|".join(f"(?P<r{i}>{p})" for i, (_, p) in enumerate(data["body_regions"])), flags
+        ),
+        "fallback": (data["body_region_fallback"][0], fastre.compile(data["body_region_fallback"][1], flags)),
+        "laterality": [(name, fastre.compile(p, flags)) for name, p in data["laterality"]],
         "numbers": data["number_words"],
-        "quantity": [(name, re.compile(p, flags)) for name, p in data["quantity"]],
+        "quantity": [(name, fastre.compile(p, flags)) for name, p in data["quantity"]],
     }
 
 
@@ -37,8 +41,29 @@ def _drug_names() -> re.Pattern[str]:
         for row in read_jsonl("vocabulary/medications.jsonl")
         if row.get("literal")
     }
-    escaped = sorted((re.escape(n) for n in names), key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(escaped) + r")\b", re.IGNORECASE)
+    # Only whether some name occurs matters, so the names are merged into a prefix tree:
+    # the same words match, without trying every name at every position.
+    return fastre.compile(r"\b(?:" + _trie_pattern(names) + r")\b", re.IGNORECASE)
+
+
+def _trie_pattern(words: set[str]) -> str:
+    """A regex matching exactly ``words``, with shared prefixes written once."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def render(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + render(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and len(branches[0]) == 1 else "(?:" + "|".join(branches) + ")"
+        return body + "?" if ends else body
+
+    return render(tree)
 
 
 def category(service: str) -> str:
@@ -46,24 +71,29 @@ def category(service: str) -> str:
     rules = _rules()
     # "Associated surgical service: Cold therapy unit" is classified by what follows the label.
     service = rules["prefix"].sub("", service)
-    drug = _drug_names().search(service)
+    drug = None  # looked up only when a row needs it: the name search is the costly test
+
+    def has_drug() -> bool:
+        nonlocal drug
+        if drug is None:
+            drug = _drug_names().search(service) is not None
+        return drug
+
     for name, pattern, unless in rules["categories"]:
-        if name == "medication" and drug:
+        if name == "medication" and has_drug():
             return "medication"
         if pattern.search(service) and not (unless and unless.search(service)):
             return name
-    return "medication" if drug else "other"
+    return "medication" if has_drug() else "other"
 
 
 def body_region(service: str) -> Optional[str]:
     """The first body region the service names (by position in the text)."""
-    best: Optional[tuple[int, int, str]] = None
-    for order, (name, pattern) in enumerate(_rules()["regions"]):
-        m = pattern.search(service)
-        if m and (best is None or (m.start(), order) < best[:2]):
-            best = (m.start(), order, name)
-    if best:
-        return best[2]
+    # One search over all regions: its leftmost match, and the first region in table order
+    # among those matching there, is the region with the smallest (start, order).
+    m = _rules()["any_region"].search(service)
+    if m:
+        return _rules()["regions"][int(m.lastgroup[1:])][0]
     # "spinal cord stimulator", "back brace": the spine, when no region is named.
     name, pattern = _rules()["fallback"]
     return name if pattern.search(service) else None

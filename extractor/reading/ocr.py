@@ -22,7 +22,8 @@ def available() -> bool:
 
 def needs_ocr(page_text: str) -> bool:
     """True for a page whose text layer is empty or nearly so."""
-    return sum(1 for ch in page_text if not ch.isspace()) < MIN_TEXT_CHARS
+    # str.split() drops exactly the characters str.isspace() names, in C rather than per character.
+    return len("".join(page_text.split())) < MIN_TEXT_CHARS
 
 
 def ocr_page(page) -> str:
