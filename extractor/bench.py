@@ -57,6 +57,18 @@ def corpus_texts(folder: Path, n: int) -> list[str]:
     return [f"{texts[i % len(texts)].rstrip()}\nReference: bench-{i:06d}\n" for i in range(n)]
 
 
+def synthetic_texts(n: int, seed: int = 0) -> list[str]:
+    """``n`` distinct letters from ``imr-extract synth`` (all three layouts, 3-8k characters)."""
+    from .synth import generate
+
+    tmp = Path(tempfile.mkdtemp(prefix="imr-bench-synth-"))
+    try:
+        generate(n, tmp, seed=seed)
+        return [p.read_text(encoding="utf-8") for p in sorted(tmp.glob("synth-*.txt"))]
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def rss_by_size(corpus: Path, sizes: tuple[int, ...], workers: int = 2,
                 letters_per_worker: Optional[int] = None) -> list[dict]:
     """Peak RSS of the run's main process and of its largest worker, for growing archives.
@@ -94,8 +106,12 @@ def rss_by_size(corpus: Path, sizes: tuple[int, ...], workers: int = 2,
 
 
 def run_benchmark(corpus: Path, n: int = 200, real: Optional[Path] = None,
-                  workers: tuple[int, ...] = (1, 2), medspacy_n: int = 40) -> dict:
-    """Run every scenario; return timings, ratios and peak memory."""
+                  workers: tuple[int, ...] = (1, 2), medspacy_n: int = 40, letters: str = "synth") -> dict:
+    """Run every scenario; return timings, ratios and peak memory.
+
+    ``letters`` is ``synth`` (``n`` generated letters, the default) or ``corpus`` (the letters
+    under ``corpus``, repeated as needed).
+    """
     import pypdfium2 as pdfium
     import spacy
 
@@ -104,7 +120,9 @@ def run_benchmark(corpus: Path, n: int = 200, real: Optional[Path] = None,
     from .pipeline import load
     from .render import render_pdf
 
-    texts = corpus_texts(corpus, n)
+    if letters not in ("synth", "corpus"):
+        raise ValueError(f"unknown letters '{letters}': use synth or corpus")
+    texts = synthetic_texts(n) if letters == "synth" else corpus_texts(corpus, n)
     # A Letter-sized page of ~95 characters a line; rendering is not part of any timing.
     pdfs = [render_pdf(t) for t in texts]
     blobs = [t.encode("utf-8") for t in texts]

@@ -256,7 +256,8 @@ def _print_report(data: dict) -> None:
 
 @app.command()
 def bench(
-    corpus: Path = typer.Option(Path("corpora"), help="Folder of text letters to benchmark on."),
+    letters: str = typer.Option("synth", help="synth (N generated letters, all layouts) or corpus."),
+    corpus: Path = typer.Option(Path("corpora"), help="Folder of text letters for --letters corpus and --rss-sizes."),
     n: int = typer.Option(200, help="Letters per scenario (the corpus is repeated as needed)."),
     real: Optional[Path] = typer.Option(None, help="Folder of real PDF letters to time as well."),
     workers: str = typer.Option("1,2", help="Worker counts for the run scenario."),
@@ -266,9 +267,10 @@ def bench(
     _setup_logging(False)
     from .bench import run_benchmark
 
-    result = run_benchmark(corpus, n=n, real=real, workers=tuple(int(w) for w in workers.split(",")))
+    result = run_benchmark(corpus, n=n, real=real, workers=tuple(int(w) for w in workers.split(",")),
+                           letters=letters)
     out = Console()
-    table = Table(title=f"imr-extract bench ({result['letters']} letters per scenario)")
+    table = Table(title=f"imr-extract bench ({result['letters']} {letters} letters per scenario)")
     for column in ("scenario", "letters", "seconds", "letters/s", "pages/s"):
         table.add_column(column, justify="left" if column == "scenario" else "right")
     for t in result["timings"]:
