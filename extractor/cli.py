@@ -116,13 +116,7 @@ def run(
     if engine == "spark":
         from .engines.spark import run_spark
 
-        summary = run_spark(inputs, out, master=master, fmt=fmt)
-        _print_summary(summary, out)
-        if with_features:
-            _write_features_table(out, fmt)
-        if summary.errors:
-            console.print(f"[yellow]{summary.errors} input(s) failed[/yellow]: see {out}/errors")
-            raise typer.Exit(1)
+        _finish_run(run_spark(inputs, out, master=master, fmt=fmt), out, fmt, with_features)
         return
     if engine != "local":
         console.print(f"[red]error[/red] unknown engine '{engine}'; choose local or spark")
@@ -154,6 +148,11 @@ def run(
         console.print(f"[red]error[/red] writing {out} failed: {exc.strerror or exc}. The dataset holds every "
                       "batch finished before this; free space (or fix the folder) and continue with --resume")
         raise typer.Exit(2)
+    _finish_run(summary, out, fmt, with_features)
+
+
+def _finish_run(summary, out: Path, fmt: str, with_features: bool) -> None:
+    """Summary, the features table on request, and exit status 1 when some input failed."""
     _print_summary(summary, out)
     if with_features:
         _write_features_table(out, fmt)
