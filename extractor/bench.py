@@ -12,7 +12,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 
 @dataclass
@@ -47,14 +47,33 @@ def _peak_rss_mb(children: bool = False) -> float:
     return usage.ru_maxrss / 1024
 
 
-def corpus_texts(folder: Path, n: int) -> list[str]:
-    """``n`` letter texts drawn in turn from the corpus (repeated as needed)."""
+def iter_corpus_texts(folder: Path, n: int) -> Iterator[str]:
+    """``n`` letter texts drawn in turn from the corpus (repeated as needed), one at a time."""
     letters = sorted(Path(folder).rglob("*.txt"))
     if not letters:
         raise FileNotFoundError(f"no letters (*.txt) under {folder}")
     texts = [p.read_text(encoding="utf-8") for p in letters]
     # A reference line makes every copy a distinct file (runs de-duplicate identical bytes).
-    return [f"{texts[i % len(texts)].rstrip()}\nReference: bench-{i:06d}\n" for i in range(n)]
+    for i in range(n):
+        yield f"{texts[i % len(texts)].rstrip()}\nReference: bench-{i:06d}\n"
+
+
+def corpus_texts(folder: Path, n: int) -> list[str]:
+    """``n`` letter texts drawn in turn from the corpus (repeated as needed)."""
+    return list(iter_corpus_texts(folder, n))
+
+
+# The run's peak RSS as a child process reports it: VmHWM belongs to the process's own memory,
+# while ru_maxrss keeps the peak of the process that forked it across exec (a benchmark
+# holding many letters would show as the run's memory).
+_PEAK_SCRIPT = (
+    "def peak_kb():\n"
+    "    try:\n"
+    "        with open('/proc/self/status') as status:\n"
+    "            return int(status.read().split('VmHWM:')[1].split()[0])\n"
+    "    except (OSError, IndexError):\n"
+    "        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+)
 
 
 def synthetic_texts(n: int, seed: int = 0) -> list[str]:
@@ -87,13 +106,15 @@ def rss_by_size(corpus: Path, sizes: tuple[int, ...], workers: int = 2,
         try:
             folder = tmp / "letters"
             folder.mkdir()
-            for i, text in enumerate(corpus_texts(corpus, size)):
+            for i, text in enumerate(iter_corpus_texts(corpus, size)):  # not all in memory
                 (folder / f"letter-{i:06d}.txt").write_text(text, encoding="utf-8")
             script = (
                 "import resource, sys\n"
-                "from extractor.engines import run_local\n"
-                f"s = run_local([{str(folder)!r}], {str(tmp / 'out')!r}, workers={workers}{option})\n"
-                "print(s.letters, s.seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+                + _PEAK_SCRIPT
+                + "from extractor.engines import run_local\n"
+                f"s = run_local([{str(folder)!r}], {str(tmp / 'out')!r},"
+                f" workers={workers}{option})\n"
+                "print(s.letters, s.seconds, peak_kb(),"
                 " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
             )
             done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
@@ -147,7 +168,8 @@ def run_benchmark(corpus: Path, n: int = 200, real: Optional[Path] = None,
 
     timings.append(_time("pypdfium2 text only (PDF)", pdfs, pdfium_text))
     pdf_tokenizer = warm_tokenizer([pdfium_text(d) for d in pdfs[:20]])
-    timings.append(_time("pypdfium2 text + tokenizer (PDF)", pdfs, lambda d: pdf_tokenizer(pdfium_text(d))))
+    timings.append(_time("pypdfium2 text + tokenizer (PDF)", pdfs,
+                         lambda d: pdf_tokenizer(pdfium_text(d))))
     # For information, not a target: the stock tokenizer stops caching for the rest of a Doc
     # after the first special case it meets, and "\n" is one; this row shows the same
     # tokenizer without the newline special cases (as the pipeline runs it, see
@@ -203,7 +225,8 @@ def run_benchmark(corpus: Path, n: int = 200, real: Optional[Path] = None,
         "PDF->record / (pypdfium2 text + tokenizer) (target >= 0.4)":
             by["imr-extractor PDF -> record"].rate / by["pypdfium2 text + tokenizer (PDF)"].rate,
         "text->record / tokenizer without whitespace specials (information)":
-            by["imr-extractor text -> record"].rate / by["spaCy tokenizer, no whitespace specials (text)"].rate,
+            by["imr-extractor text -> record"].rate
+            / by["spaCy tokenizer, no whitespace specials (text)"].rate,
         "text->record / medspaCy default pipeline":
             by["imr-extractor text -> record"].rate / by["medspaCy default pipeline (text)"].rate,
     }

@@ -40,7 +40,7 @@ class CleanText:
 
     @cached_property
     def source_index(self) -> array:
-        """Source offset (pages joined by "\f") of each character of ``text``."""
+        """Source offset (pages joined by a form feed) of each character of ``text``."""
         index = array("l")
         for run in self.index_runs:
             index.extend(run)

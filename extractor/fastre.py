@@ -1,7 +1,7 @@
-"""Rule regexes compiled with a first-character lookahead: the same matches, fewer attempts.
+r"""Rule regexes compiled with a first-character lookahead: the same matches, fewer attempts.
 
 Python's regex engine tries a pattern at every position of the text, and a pattern that opens
-with an alternation or an assertion ("work hardening|\\bFRP\\b|...", "(?<!Non-)\\bMTUS\\b")
+with an alternation or an assertion ("work hardening|\bFRP\b|...", "(?<!Non-)\bMTUS\b")
 costs a try of every alternative at every position. ``compile`` puts a lookahead for the
 characters a match can begin with in front (``(?=(?i:[fw...]))``), which turns most positions
 away with one test. The class is read from the parsed pattern and may only name too many
@@ -55,7 +55,7 @@ def _first_of_set(items) -> list[str]:
 
 
 def _first(sequence) -> tuple[list[str], bool]:
-    """Class parts for the characters a match of ``sequence`` can begin with, and whether it can be empty."""
+    """Class parts for the characters a match of ``sequence`` can begin with; can it be empty."""
     parts: list[str] = []
     for op, av in sequence:
         if op is c.LITERAL:
@@ -100,7 +100,7 @@ def first_class(pattern: str, flags: int = 0) -> Optional[str]:
 
 
 def _opens_with_character(pattern: str, flags: int) -> bool:
-    """Whether the pattern begins with a literal or a class, which the engine already tests first."""
+    """Whether the pattern begins with a literal or a class: the engine already tests those."""
     try:
         data = _parser.parse(pattern, flags).data
     except re.error:

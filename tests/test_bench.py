@@ -1,9 +1,14 @@
-"""The benchmark command runs every scenario on generated letters and prints the ratios."""
+"""The benchmark command: every scenario on generated letters, the ratios, and memory figures
+that are the run's own peak, not the peak of the process that started it."""
+
+from pathlib import Path
 
 from typer.testing import CliRunner
 
-from extractor.bench import synthetic_texts
+from extractor.bench import iter_corpus_texts, rss_by_size, synthetic_texts
 from extractor.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_synthetic_texts_are_distinct_letters_of_realistic_length():
@@ -19,3 +24,20 @@ def test_bench_prints_scenarios_and_ratios():
                  "text -> record", "PDF -> record", "PDF->record / (pypdfium2 text + tokenizer)"):
         assert name in result.output
     assert "synth letters per scenario" in result.output
+
+
+def test_rss_by_size_reports_the_runs_own_memory():
+    # 400 MB held here: ru_maxrss would carry it into the child across exec; VmHWM does not.
+    ballast = bytearray(400 * 2**20)
+    ballast[:: 4096] = b"\1" * len(ballast[:: 4096])
+    row = rss_by_size(ROOT / "corpora", (30,), workers=2)[0]
+    assert row["letters"] == 30
+    assert 50 < row["worker_mb"] < 400
+    assert row["main_mb"] < 380  # the run's own main process, not this one's 400 MB ballast
+    del ballast
+
+
+def test_corpus_texts_are_distinct_and_streamed():
+    texts = iter_corpus_texts(ROOT / "corpora", 200)
+    assert not isinstance(texts, list)
+    assert len(set(texts)) == 200

@@ -41,7 +41,8 @@ class Modifier:
 
     __slots__ = ("info", "start", "end", "scope_start", "scope_end", "targets")
 
-    def __init__(self, info: RuleInfo, start: int, end: int, scope_start: int, scope_end: int) -> None:
+    def __init__(self, info: RuleInfo, start: int, end: int, scope_start: int,
+                 scope_end: int) -> None:
         """A modifier of rule ``info`` over tokens ``start:end`` with the given scope."""
         self.info = info
         self.start, self.end = start, end
@@ -113,7 +114,7 @@ def _modifies(modifier: Modifier, target, label: str) -> bool:
 
 
 def apply_modifiers(targets: list, modifiers: list[Modifier], doc: Doc) -> list[tuple]:
-    """``ConTextGraph.apply_modifiers`` (no overlap pruning): the (target, ConTextModifier) edges."""
+    """``ConTextGraph.apply_modifiers`` without overlap pruning: (target, ConTextModifier) edges."""
     labels = [target.label_.upper() for target in targets]
     for target, label in zip(targets, labels):
         for modifier in modifiers:

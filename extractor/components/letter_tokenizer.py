@@ -16,7 +16,7 @@ TEXT_KEY = "imr_text"
 
 
 def drop_whitespace_specials(tokenizer: Tokenizer) -> Tokenizer:
-    """Remove the special cases that only restate a whitespace character ("\\n" -> "\\n").
+    """Remove the special cases that only restate a whitespace character (a newline, a tab).
 
     spaCy stops caching chunks for the rest of a Doc once one chunk hits a special case
     (tokenizer.pyx ``_save_cached``: ``has_special`` is set per Doc, not per chunk). Every

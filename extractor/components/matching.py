@@ -47,7 +47,8 @@ def prune_overlapping_matches(matches: list[Match]) -> list[Match]:
             # medspaCy's tuple_overlaps, which is not symmetric: kept as it is.
             if current[1] <= following[1] < current[2] or current[1] < following[2] <= current[2]:
                 # max() keeps the first of equally long matches
-                pruned.append(following if following[2] - following[1] > current[2] - current[1] else current)
+                longer = following[2] - following[1] > current[2] - current[1]
+                pruned.append(following if longer else current)
                 if i == len(ordered):
                     break
                 current = ordered[i]

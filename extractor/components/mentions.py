@@ -21,6 +21,11 @@ from .sentences import sentence_bounds
 from .targets import entity_table
 
 
+# ConText flags a mention carries (Span extensions; False when unset).
+_FLAGS = ("is_negated", "is_normal", "is_historical", "is_hypothetical", "is_uncertain",
+          "is_family")
+
+
 @Language.factory("extractor_mentions")
 class LetterMentions:
     """Turns ``doc.ents`` into mention records in ``doc._.imr_fields['mentions']``."""
@@ -41,7 +46,7 @@ class LetterMentions:
 
     def _sections(self, fields: dict):
         """A function from a character offset to its section name, for one Doc."""
-        rationale = [item["rationale_span"] for item in fields["items"] if item.get("rationale_span")]
+        rationale = [i["rationale_span"] for i in fields["items"] if i.get("rationale_span")]
         titles = [section["title_start"] for section in fields["sections"]]
         names = [self.section_map.get(s["category"], s["category"]) for s in fields["sections"]]
         ordered = titles == sorted(titles)
@@ -95,10 +100,11 @@ class LetterMentions:
         bounds = sentence_bounds(doc)
         sent_starts = bounds.starts
         sentence_dates: dict[int, list] = {}
+        starts, ends = bounds.start_chars, bounds.end_chars
 
         def dates(i: int) -> list:
             if i not in sentence_dates:
-                sentence_dates[i] = list(find_dates(text, bounds.start_chars[i], bounds.end_chars[i]))
+                sentence_dates[i] = list(find_dates(text, starts[i], ends[i]))
             return sentence_dates[i]
 
         sent_texts: dict[int, str] = {}
@@ -126,7 +132,7 @@ class LetterMentions:
             sent_index = bisect_right(sent_starts, ent.start) - 1
             sent_start = sent_starts[sent_index]
             if sent_index not in sent_texts:
-                sent_texts[sent_index] = text[bounds.start_chars[sent_index]:bounds.end_chars[sent_index]]
+                sent_texts[sent_index] = text[starts[sent_index]:ends[sent_index]]
             sent_text = sent_texts[sent_index]
             if self.skip_sentence.match(sent_text):
                 continue  # guideline citations name chapters ("Chronic Pain ..."), not findings
@@ -138,11 +144,12 @@ class LetterMentions:
                 date = self._list_date(text, bounds, sent_index, dates)
             label = ent.label_
             # Findings listed in the sentence after a dated exam belong to that exam.
-            if date is None and label in self.carry_labels and section == "case_summary" and sent_start > 0:
+            carries = label in self.carry_labels
+            if date is None and carries and section == "case_summary" and sent_start > 0:
                 prior = sent_starts[sent_index - 1] if sent_index > 0 else sent_start
                 if last_finding and last_finding[0] == prior:
                     date = last_finding[1]
-            if label in self.carry_labels and date:
+            if carries and date:
                 last_finding = (sent_start, date)
             if label in self.service_labels:
                 if sent_index not in requests:
@@ -181,6 +188,6 @@ class LetterMentions:
         """An entity the targets component did not record: read its Span extensions."""
         ext = ent._
         info = {"normalized": ext.imr_normalized, "kind": ext.imr_kind, "group": ext.imr_group}
-        for name in ("is_negated", "is_normal", "is_historical", "is_hypothetical", "is_uncertain", "is_family"):
+        for name in _FLAGS:
             info[name] = getattr(ext, name)
         return info

@@ -90,8 +90,9 @@ class LetterRecord:
             doc.user_data.pop(key, None)
         # medspaCy keeps Python objects in user_data (sections, ConText graphs, rule objects);
         # they are dropped so Docs can travel between processes in nlp.pipe(n_process=...).
-        for key in [k for k, v in doc.user_data.items() if type(v) not in _SCALARS and not _plain(v)]:
-            del doc.user_data[key]
+        data = doc.user_data
+        for key in [k for k, v in data.items() if type(v) not in _SCALARS and not _plain(v)]:
+            del data[key]
         return doc
 
 

@@ -58,7 +58,8 @@ def word_flags(vocab: Vocab) -> list[int]:
     flags = []
     for getter in _FLAG_GETTERS:
         if getter not in registered:
-            free = next(bit for bit in range(_FIRST_CUSTOM_FLAG, 64) if bit not in vocab.lex_attr_getters)
+            taken = vocab.lex_attr_getters
+            free = next(bit for bit in range(_FIRST_CUSTOM_FLAG, 64) if bit not in taken)
             registered[getter] = vocab.add_flag(getter, flag_id=free)
         flags.append(registered[getter])
     return flags

@@ -19,6 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
@@ -36,6 +37,10 @@ log = logging.getLogger("extractor")
 # word to the vocabulary and never frees it, so without replacement a worker's memory grows
 # with the archive; a fresh worker costs about half a second (the pipeline is rebuilt).
 LETTERS_PER_WORKER = 5000
+
+# Letters sent to a worker in one task: each task costs the main process a round of pickling,
+# queueing and thread hand-offs, which at ~10 ms a letter is worth sharing between letters.
+LETTERS_PER_TASK = 4
 
 # Files that are never letters and are skipped without an error row (gold files, notes).
 _SKIP_SUFFIXES = (".gold.json", ".md", ".py", ".json")
@@ -153,6 +158,11 @@ def process_path_bytes(path: str, data: Optional[bytes], pdf_backend: str = "pyp
             signal.setitimer(signal.ITIMER_REAL, 0)
 
 
+def process_paths(paths: list[str], *options) -> list[tuple[str, Optional[str], dict]]:
+    """``process_path`` for several files, in order: one task for a worker process."""
+    return [process_path(path, *options) for path in paths]
+
+
 def _rows(path: str, letters: list) -> dict[str, list[dict]]:
     """The table rows of a file's letters: records as rows, a bundle's failed letter as an error."""
     rows: dict[str, list[dict]] = {"letters": [], "items": [], "mentions": [], "errors": []}
@@ -249,55 +259,59 @@ def _pool_results(paths: Iterator[str], workers: int, options: tuple,
     vocabulary keeps every new word it meets, so a long-lived worker grows with the archive.
     """
     context = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
-    window = workers * 4
-    pending: deque = deque()  # (path, future), in input order
+    window = workers * 4  # tasks in flight
+    pending: deque = deque()  # (paths, future of their results), in input order
     state = {"pool": ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init), "submitted": 0}
-    stuck_after = _stuck_after(options[1])
+
+    def alone(paths: list[str]) -> Future:
+        done: Future = Future()  # lost with the pool: run again, one letter per fresh worker
+        done.set_result([_isolated(path, context, options) for path in paths])
+        return done
 
     def recover(extra: list[str]) -> None:
-        in_flight = list(pending) + [(path, None) for path in extra]
+        in_flight = list(pending) + ([(extra, None)] if extra else [])
         pending.clear()
         _stop(state["pool"])
-        for path, future in in_flight:
+        for batch, future in in_flight:
             if future is None or not future.done() or future.exception() is not None:
-                future = Future()  # lost with the pool: run again, alone
-                future.set_result(_isolated(path, context, options))
-            pending.append((path, future))
+                future = alone(batch)
+            pending.append((batch, future))
         state["pool"] = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)
 
-    def next_result():
-        path, future = pending[0]
+    def next_results() -> list:
+        batch, future = pending[0]
         try:
-            result = future.result(timeout=stuck_after)
+            # Each letter of a task may use its whole time limit before the task counts as stuck.
+            results = future.result(timeout=_stuck_after(options[1] * len(batch)))
         except BrokenProcessPool:
             recover([])
-            result = pending[0][1].result()
-        except FuturesTimeout:  # the oldest letter has run far past its time limit
-            log.warning("worker stuck: path=%s", path)
+            results = pending[0][1].result()
+        except FuturesTimeout:  # the oldest task has run far past its letters' time limits
+            log.warning("worker stuck: paths=%s", ",".join(batch))
             pending.popleft()
             recover([])
-            return _stuck(path, options[1])
+            return alone(batch).result()  # again one by one: the stuck letter becomes an error row
         pending.popleft()
-        return result
+        return results
 
     try:
-        for path in paths:
+        while batch := list(islice(paths, LETTERS_PER_TASK)):
             if letters_per_worker and state["submitted"] >= letters_per_worker * workers:
                 while pending:  # finish the letters in flight, then start fresh workers
-                    yield next_result()
+                    yield from next_results()
                 state["pool"].shutdown(wait=True)
                 _trim_memory()  # the fresh workers are forked from this process: keep it small
                 state["pool"] = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)
                 state["submitted"] = 0
             try:
-                pending.append((path, state["pool"].submit(process_path, path, *options)))
+                pending.append((batch, state["pool"].submit(process_paths, batch, *options)))
             except BrokenProcessPool:
-                recover([path])
-            state["submitted"] += 1
+                recover(batch)
+            state["submitted"] += len(batch)
             while len(pending) >= window:
-                yield next_result()
+                yield from next_results()
         while pending:
-            yield next_result()
+            yield from next_results()
     finally:
         state["pool"].shutdown(wait=True, cancel_futures=True)
 

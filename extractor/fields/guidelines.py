@@ -20,7 +20,9 @@ def _rules() -> dict:
         "not_a_source": fastre.compile(data["not_a_source"], re.IGNORECASE),
         "section": fastre.compile(data["section_label"], re.IGNORECASE),
         # A new chapter inside a section list: ", and Forearm, Wrist, and Hand Complaints 2004,"
-        "chapter": fastre.compile(rf",?\s*(?:and\s+)?{data['chapters']}[^.:]*?\b(?:19|20)\d{{2}}\b,?\s*$"),
+        "chapter": fastre.compile(
+            rf",?\s*(?:and\s+)?{data['chapters']}[^.:]*?\b(?:19|20)\d{{2}}\b,?\s*$"
+        ),
         "known": sorted(data["known_sections"], key=len, reverse=True),
     }
 

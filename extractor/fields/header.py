@@ -23,7 +23,8 @@ def _rules() -> dict:
         "distance": data["max_value_distance"],
         "priority_label": fastre.compile(data["priority"]["label"], flags),
         "priority_values": {
-            k: fastre.compile(rf"\b(?:{v})\b", re.IGNORECASE) for k, v in data["priority"]["values"].items()
+            k: fastre.compile(rf"\b(?:{v})\b", re.IGNORECASE)
+            for k, v in data["priority"]["values"].items()
         },
         "layouts": read_json("layouts.json"),
         "narrative": {

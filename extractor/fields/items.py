@@ -42,7 +42,9 @@ def _rules() -> dict:
         "trailing": fastre.compile(data["service_trailing"], re.IGNORECASE),
         "sentence": fastre.compile(data["sentence_decision"], flags),
         "label_blocks": {k: fastre.compile(v, flags) for k, v in data["label_blocks"].items()},
-        "sentence_blocks": {k: fastre.compile(v, flags) for k, v in data["sentence_blocks"].items()},
+        "sentence_blocks": {
+            k: fastre.compile(v, flags) for k, v in data["sentence_blocks"].items()
+        },
         "issue_strip": fastre.compile(data["issue_line_strip"], re.IGNORECASE),
         "issue_skip": fastre.compile(data["issue_line_skip"], re.IGNORECASE),
         "upheld": fastre.compile(data["conclusion_upheld"], re.IGNORECASE),

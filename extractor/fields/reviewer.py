@@ -28,7 +28,9 @@ def _rules() -> dict:
             r"\b(" + "|".join(re.escape(s["state"]) for s in sorted(states, key=lambda r: -len(r["state"]))) + r")\b",
             flags,
         ),
-        "specialty_re": fastre.compile(r"\b(" + "|".join(re.escape(s) for s in specialties) + r")\b", flags),
+        "specialty_re": fastre.compile(
+            r"\b(" + "|".join(re.escape(s) for s in specialties) + r")\b", flags
+        ),
         "specialty_names": {s.lower(): s for s in specialties},
     }
 

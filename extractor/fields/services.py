@@ -25,7 +25,9 @@ def _rules() -> dict:
         "any_region": fastre.compile(
             "|".join(f"(?P<r{i}>{p})" for i, (_, p) in enumerate(data["body_regions"])), flags
         ),
-        "fallback": (data["body_region_fallback"][0], fastre.compile(data["body_region_fallback"][1], flags)),
+        "fallback": (
+            data["body_region_fallback"][0], fastre.compile(data["body_region_fallback"][1], flags)
+        ),
         "laterality": [(name, fastre.compile(p, flags)) for name, p in data["laterality"]],
         "numbers": data["number_words"],
         "quantity": [(name, fastre.compile(p, flags)) for name, p in data["quantity"]],
@@ -60,7 +62,8 @@ def _trie_pattern(words: set[str]) -> str:
         branches = [re.escape(ch) + render(child) for ch, child in sorted(node.items()) if ch]
         if not branches:
             return ""
-        body = branches[0] if len(branches) == 1 and len(branches[0]) == 1 else "(?:" + "|".join(branches) + ")"
+        single = len(branches) == 1 and len(branches[0]) == 1
+        body = branches[0] if single else "(?:" + "|".join(branches) + ")"
         return body + "?" if ends else body
 
     return render(tree)
