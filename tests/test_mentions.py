@@ -24,6 +24,17 @@ def test_mentions_requested_treatment_is_a_service():
     assert labels["acupuncture"] == ("TREATMENT", True)
 
 
+def test_mentions_list_under_a_history_lead_in_is_historical():
+    record = _summary("Report of 4/12/2016 lists:\n1. Lumbar tenderness\n2. Positive straight leg raise\n"
+                      "Treatment to date has included:\n1. Physical therapy, 12 visits\n2. Acupuncture\n"
+                      "3. Chiropractic care\nCurrent medications:\n1. Gabapentin\n2. Naproxen")
+    got = {m.text: (m.historical, m.date) for m in record.mentions}
+    assert got["Acupuncture"] == (True, None) and got["Chiropractic care"][0]
+    # The dated lead-in dates its items; a lead-in without a history cue leaves them current.
+    assert got["straight leg raise"] == (False, "2016-04-12")
+    assert not got["Gabapentin"][0] and not got["Naproxen"][0]
+
+
 @pytest.mark.parametrize(
     ("sentence", "scores"),
     [

@@ -11,6 +11,11 @@ import pytest
         ("TITLE LINE\nFirst line of text with no period", ["TITLE LINE", "First line of text with no period"]),
         ("He previously underwent an epidural steroid injection with relief.", ["He previously underwent an epidural steroid injection with relief."]),
         ("Tramadol 50 mg. was taken. Norco was stopped.", ["Tramadol 50 mg. was taken.", "Norco was stopped."]),
+        # A list number's period opens its item; a number ending a sentence still ends it.
+        ("Treatment to date:\n1. Physical therapy\n2. Ibuprofen. It helped.",
+         ["Treatment to date:", "1. Physical therapy", "2. Ibuprofen.", "It helped."]),
+        ("She returned to work on 3/2/2016. Pain was rated 4. She walks.",
+         ["She returned to work on 3/2/2016.", "Pain was rated 4.", "She walks."]),
     ],
 )
 def test_sentences_split(nlp, text, sentences):

@@ -41,6 +41,7 @@ class LetterMentions:
         self.carry_labels = set(rules["carry_date_labels"])
         self.skip_sentence = re.compile(rules["skip_sentence_starts"], re.IGNORECASE)
         self.list_item = re.compile(read_json("cleaning.json")["list_marker"])
+        self.historical_lead = re.compile(rules["historical_list_lead"], re.IGNORECASE)
         self.strength = re.compile(rules["medication_strength"], re.IGNORECASE)
         self.quantity = re.compile(rules["medication_quantity"], re.IGNORECASE)
 
@@ -65,15 +66,12 @@ class LetterMentions:
 
         return section
 
-    def _list_date(self, text: str, bounds, index: int, dates) -> Optional[str]:
-        """The date of the lead-in line ("...dated 8/30/16 lists:") of the list holding sentence ``index``."""
+    def _list_lead(self, text: str, bounds, index: int) -> Optional[int]:
+        """The sentence of the lead-in line ("...dated 8/30/16 lists:") of the list holding sentence ``index``."""
         while index >= 0:
             line = text[bounds.start_chars[index]:bounds.end_chars[index]].strip()
             if not self.list_item.match(line):
-                if not line.endswith(":"):
-                    return None
-                found = dates(index)
-                return found[-1].iso if found else None
+                return index if line.endswith(":") else None
             index -= 1
         return None
 
@@ -109,6 +107,7 @@ class LetterMentions:
 
         sent_texts: dict[int, str] = {}
         requests: dict[int, bool] = {}
+        leads: dict[int, Optional[int]] = {}  # sentence -> its list's lead-in sentence
         mentions = []
         previous_end = -1
         last_finding = None
@@ -139,9 +138,17 @@ class LetterMentions:
             found = dates(sent_index)
             before = [d for d in found if d.end <= start_char]
             date = before[-1].iso if before else (found[0].iso if found else None)
-            # "Report of 08/30/2016 lists these findings:" dates the bulleted lines under it.
-            if date is None and section == "case_summary":
-                date = self._list_date(text, bounds, sent_index, dates)
+            # "Report of 08/30/2016 lists these findings:" dates the bulleted lines under it, and
+            # "Treatment to date has included:" makes them history.
+            lead = leads.get(sent_index, -1)
+            if lead == -1:
+                lead = leads[sent_index] = self._list_lead(text, bounds, sent_index)
+            if date is None and section == "case_summary" and lead is not None:
+                found_lead = dates(lead)
+                date = found_lead[-1].iso if found_lead else None
+            historical = bool(info.get("is_historical", False))
+            if not historical and lead is not None and lead != sent_index:
+                historical = self.historical_lead.search(text, starts[lead], ends[lead]) is not None
             label = ent.label_
             # Findings listed in the sentence after a dated exam belong to that exam.
             carries = label in self.carry_labels
@@ -155,7 +162,7 @@ class LetterMentions:
                 if sent_index not in requests:
                     requests[sent_index] = bool(self.request.search(sent_text))
                 if (any(s <= start_char < e for s, e in lines) or requests[sent_index]
-                        or (section == "rationale" and not info.get("is_historical", False))):
+                        or (section == "rationale" and not historical)):
                     label = "SERVICE"
             strength = quantity = None
             if info.get("group") == "medication":
@@ -172,7 +179,7 @@ class LetterMentions:
                 "date": date,
                 "negated": bool(info.get("is_negated", False)),
                 "normal": bool(info.get("is_normal", False)),
-                "historical": bool(info.get("is_historical", False)),
+                "historical": historical,
                 "hypothetical": bool(info.get("is_hypothetical", False)),
                 "uncertain": bool(info.get("is_uncertain", False)),
                 "family": bool(info.get("is_family", False)),

@@ -11,7 +11,7 @@ vocabulary, so a Doc is split with array operations instead of a Python test per
 from typing import NamedTuple
 
 import numpy
-from spacy.attrs import IDX, LENGTH, SENT_START
+from spacy.attrs import IDX, IS_DIGIT, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -79,13 +79,18 @@ class LetterSentences:
         n = len(doc)
         if n == 0:
             return doc
-        flags = doc.to_array(self.flags).reshape(n, len(self.flags)).astype(bool)
-        newline, is_end, no_break, own_period, opens = flags.T
+        flags = doc.to_array([*self.flags, IS_DIGIT]).reshape(n, len(self.flags) + 1).astype(bool)
+        newline, is_end, no_break, own_period, opens, digit = flags.T
         # Token i closes a sentence when it holds a line break, or when it is . ! ? (not after
-        # an abbreviation) or a word with its own period and token i + 1 opens one.
+        # an abbreviation or a list number) or a word with its own period and token i + 1 opens one.
         after_abbreviation = numpy.zeros(n, dtype=bool)
         after_abbreviation[1:] = no_break[:-1]
-        closes = (is_end & ~after_abbreviation) | own_period
+        # "2. Physical therapy" at a line start: the number's period opens the item, not a sentence.
+        line_start = numpy.ones(n, dtype=bool)
+        line_start[1:] = newline[:-1]
+        after_marker = numpy.zeros(n, dtype=bool)
+        after_marker[1:] = digit[:-1] & line_start[:-1]
+        closes = (is_end & ~after_abbreviation & ~after_marker) | own_period
         breaks = newline[:-1] | (closes[:-1] & opens[1:])
         starts = numpy.full(n, -1, dtype="int64")  # -1: not a start (spaCy's encoding)
         starts[0] = 1
