@@ -24,6 +24,7 @@ def test_bench_prints_scenarios_and_ratios():
                  "text -> record", "PDF -> record", "PDF->record / (pypdfium2 text + tokenizer)"):
         assert name in result.output
     assert "synth letters per scenario" in result.output
+    assert "run of 6 letters (2 workers, fresh process)" in result.output and "largest worker" in result.output
 
 
 def test_rss_by_size_reports_the_runs_own_memory():
