@@ -64,8 +64,17 @@ def _from_match(m: re.Match[str]) -> Optional[str]:
     if m.group("iy"):
         return _iso(int(m.group("iy")), int(m.group("im")), int(m.group("id")))
     if m.group("mon"):
-        return _iso(int(m.group("my")), _MONTHS[m.group("mon").lower()], int(m.group("md")))
-    return _iso(int(m.group("dy")), _MONTHS[m.group("dmon").lower()], int(m.group("dd")))
+        return _iso(int(m.group("my")), _month(m.group("mon")), int(m.group("md")))
+    return _iso(int(m.group("dy")), _month(m.group("dmon")), int(m.group("dd")))
+
+
+# The case-blind pattern also matches the four non-ASCII letters whose case partner is ASCII
+# ("ſept" with a long s); lower() leaves them as they are.
+_ASCII_PARTNERS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def _month(name: str) -> int:
+    return _MONTHS[name.translate(_ASCII_PARTNERS).lower()]
 
 
 _DIGIT = re.compile(r"\d")

@@ -54,3 +54,9 @@ def test_dates_lookahead_and_digit_test_change_nothing(corpus_letters):
             expected = [(m.start(), m.end()) for m in plain.finditer(text, start, end) if dates._from_match(m)]
             assert [(d.start, d.end) for d in find_dates(text, start, end)] == expected
     assert list(find_dates("no digits here, only March and May")) == []
+
+
+def test_dates_month_names_with_letters_that_match_ascii_case_blind():
+    # Re's case-blind matching takes these for s, i and k; they must not break the lookup.
+    text = "Seen \u017fept 3, 2015, then Apr\u0131l 9, 2016 and 4 APR\u0130L 2017."
+    assert [d.iso for d in find_dates(text)] == ["2015-09-03", "2016-04-09", "2017-04-04"]
