@@ -12,12 +12,25 @@ from ..dates import find_dates
 from ..resources import read_csv, read_json
 
 # A diagnosis list ends at these words ("... and lumbar radiculopathy. The injured worker ...").
+# "status post" ends it only where it qualifies the diagnosis before it, not as a list item.
 _LIST_STOP = re.compile(
     r"[.;:]\s|[.;]$|\s(?:who|which|with\s+(?:a|an)\s+date|per|according|since|secondary\s+to"
-    r"|status\s+post|as\s+well\s+as\s+(?:a|an)?\s*request|on\s+\d+|dated|in\s+(?:a|an)\s+)\b",
+    r"|as\s+well\s+as\s+(?:a|an)?\s*request|on\s+\d+|dated|in\s+(?:a|an)\s+)\b"
+    r"|(?<![,;:])(?<!\band)\sstatus\s+post\b",
     re.IGNORECASE,
 )
+# Where a list written with semicolons ("a; b; and c") ends: the end of its sentence.
+_SENTENCE_END = re.compile(r"[.:]\s|\.$|\n")
+_SEMICOLON_LIST = re.compile(r";\s*(?:and|or)\s", re.IGNORECASE)
+# Between list items; "rule out" opens an item of its own even without a comma.
+_SEPARATOR = re.compile(
+    r"(\s*;\s*(?:and\s+|or\s+)?|,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+\d\)\s*|\s*\(\d\)\s*"
+    r"|\s+(?=rule\s+out\b))",
+    re.IGNORECASE,
+)
+_PLACES = re.compile(r"\b(?:in|of|to|at)\b", re.IGNORECASE)
 _MAX_DIAGNOSIS_WORDS = 9
+_MAX_JOINED_WORDS = 16  # ICD-10 wording: "strain of unspecified muscle, fascia and tendon at ..."
 
 
 @lru_cache(maxsize=1)
@@ -27,6 +40,10 @@ def _rules() -> dict:
     table = sorted(read_csv("work_status.csv"), key=lambda r: -len(r["phrase"]))
     return {
         "dx_cues": [fastre.compile(p, re.IGNORECASE) for p in header["diagnoses"]["cues"]],
+        "dx_modifier_end": re.compile(header["diagnoses"]["modifier_end"], re.IGNORECASE),
+        "dx_bare_body_part": re.compile(header["diagnoses"]["bare_body_part"], re.IGNORECASE),
+        "dx_qualifier": re.compile(header["diagnoses"]["qualifier"], re.IGNORECASE),
+        "dx_unsplit": re.compile(header["diagnoses"]["unsplit"], re.IGNORECASE),
         "pain": fastre.compile(mentions["pain"]["score"], re.IGNORECASE),
         "pain_cue": fastre.compile(mentions["pain"]["cue"], re.IGNORECASE),
         "work": fastre.compile(
@@ -91,18 +108,79 @@ def sentence_date(text: str, sentence: tuple[int, int], position: int) -> Option
 def diagnoses(text: str, start: int, end: int) -> list[str]:
     """Diagnoses as written after cues such as "diagnoses include" or "treatment for"."""
     found: list[str] = []
+    seen: set[str] = set()
+    cues: list[tuple[int, int]] = []
     for cue in _rules()["dx_cues"]:
         for m in cue.finditer(text, start, end):
-            stop = _LIST_STOP.search(text, m.end(), min(end, m.end() + 400))
-            segment = text[m.end(): stop.start() if stop else min(end, m.end() + 200)]
-            segment = re.sub(r"\s+", " ", segment).strip(" :,\"")
-            segment = re.sub(r"^(?:a|an|the)\s+", "", segment, flags=re.IGNORECASE)
-            for part in re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+|\s*;\s*|\s+\d\)\s*|\s*\(\d\)\s*", segment):
-                part = re.sub(r"^(?:a|an|the|of|with|\d[.)])\s+", "", part.strip(" .\"'"), flags=re.IGNORECASE)
-                if part and len(part.split()) <= _MAX_DIAGNOSIS_WORDS and part.lower() not in {d.lower() for d in found}:
-                    if re.search(r"[a-z]", part, re.IGNORECASE):
-                        found.append(part)
+            # "current diagnosis is documented as": the longer cue, listed first, has the list.
+            if any(m.start() < e and s < m.end() for s, e in cues):
+                continue
+            cues.append(m.span())
+            for part in _list_items(text, m.end(), end, label=m.group().rstrip().endswith(":")):
+                if part.lower() not in seen:
+                    seen.add(part.lower())
+                    found.append(part)
     return found
+
+
+_SEMICOLON = re.compile(r"\s*;\s*(?:and\s+|or\s+)?", re.IGNORECASE)
+
+
+def _list_items(text: str, begin: int, end: int, label: bool = False) -> list[str]:
+    """The items of the diagnosis list that starts at ``begin`` (after a cue; ``label``: "Dx:")."""
+    stop = _LIST_STOP.search(text, begin, min(end, begin + 400))
+    stop_at = stop.start() if stop else min(end, begin + 200)
+    separator = _SEPARATOR
+    if stop and stop.group().startswith(";"):
+        # "a; b; and c" or "Dx: a; b.": the semicolons separate items, commas stay inside them.
+        sentence = _SENTENCE_END.search(text, begin, min(end, begin + 600))
+        sentence_end = sentence.start() if sentence else min(end, begin + 600)
+        pieces = _SEMICOLON.split(text[begin:sentence_end])
+        if _SEMICOLON_LIST.search(text, begin, sentence_end) or (
+                label and all(len(p.split()) <= _MAX_DIAGNOSIS_WORDS for p in pieces)):
+            stop_at, separator = sentence_end, _SEMICOLON
+    segment = re.sub(r"\s+", " ", text[begin:stop_at]).strip(" :,\"")
+    segment = re.sub(r"^(?:a|an|the)\s+", "", segment, flags=re.IGNORECASE)
+    rules = _rules()
+    items = _split_items(segment, separator, rules)
+    kept = []
+    for item in map(_clean_item, items):
+        words = len(item.split())
+        joined = item.count(" and ") + item.count(",")
+        if item and re.search(r"[a-z]", item, re.IGNORECASE) and (
+                words <= _MAX_DIAGNOSIS_WORDS or (joined and words <= _MAX_JOINED_WORDS)):
+            kept.append(item)
+    return kept
+
+
+def _split_items(segment: str, separator: re.Pattern[str], rules: dict) -> list[str]:
+    """Split a list at its separators, keeping together what one diagnosis joins."""
+    inside = [m.span() for m in rules["dx_unsplit"].finditer(segment)]
+    items, last, joiner = [], 0, ""
+    cuts = [m for m in separator.finditer(segment)
+            if m.end() > m.start() and not any(s <= m.start() < e for s, e in inside)]
+    for m in cuts + [None]:
+        piece = segment[last:m.start()] if m else segment[last:]
+        previous = _clean_item(items[-1]) if items else ""
+        current = _clean_item(piece)
+        if items and (
+                rules["dx_modifier_end"].search(previous)  # "left and right sided sciatica"
+                or (rules["dx_bare_body_part"].match(current) and _PLACES.search(previous))
+                or ("," in joiner and rules["dx_qualifier"].match(current))):  # "..., improving"
+            items[-1] += joiner + piece
+        else:
+            items.append(piece)
+        if m:
+            last, joiner = m.end(), m.group()
+    return items
+
+
+def _clean_item(item: str) -> str:
+    item = re.sub(r"^(?:a|an|the|of|with|and|or|\d[.)])\s+", "", item.strip(" .\"'"), flags=re.IGNORECASE)
+    if item.count("[") != item.count("]"):  # a stray bracket from the PDF's text layer
+        item = item.replace("[", "").replace("]", "")
+    item = re.sub(r"\s*\([^()]*\d[^()]*\)$", "", item)  # "morbid obesity (BMI 41)"
+    return item.strip()
 
 
 def pain_scores(text: str, start: int, end: int) -> list[dict]:

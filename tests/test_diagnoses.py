@@ -1,0 +1,50 @@
+"""Diagnoses as written: the cues that open a list, and what keeps one diagnosis together."""
+
+import pytest
+
+from extractor.fields.clinical import diagnoses
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Newer-era wording: "is documented as", "diagnosed as having".
+        ("The current diagnosis is documented as chronic lumbar radiculopathy. Next.",
+         ["chronic lumbar radiculopathy"]),
+        ("The worker was diagnosed as having cervical strain, left shoulder bursitis and insomnia. Next.",
+         ["cervical strain", "left shoulder bursitis", "insomnia"]),
+        ("The treating surgeon has diagnosed right carpal tunnel syndrome. Next.", ["right carpal tunnel syndrome"]),
+        ("The diagnoses listed in the progress notes are lumbar spondylosis and obesity. Next.",
+         ["lumbar spondylosis", "obesity"]),
+        ("Dx: knee sprain; patellar tendinitis.\nPT 6 visits.", ["knee sprain", "patellar tendinitis"]),
+        # "status post" is an item after a label or a comma, a qualifier after a diagnosis.
+        ("Current diagnoses: status post L5-S1 fusion, failed back surgery syndrome. Next.",
+         ["status post L5-S1 fusion", "failed back surgery syndrome"]),
+        ("Diagnoses include lumbar radiculopathy status post discectomy. Next.", ["lumbar radiculopathy"]),
+        # A semicolon list keeps the commas inside its items.
+        ("Diagnoses are documented as sprain of the muscle, fascia, and tendon of the neck; "
+         "contusion of the left knee; and headache. Next.",
+         ["sprain of the muscle, fascia, and tendon of the neck", "contusion of the left knee", "headache"]),
+        # Shared nouns, qualifiers and places stay with their diagnosis.
+        ("She was diagnosed with left and right sided carpal tunnel syndrome. Next.",
+         ["left and right sided carpal tunnel syndrome"]),
+        ("Diagnoses: depressive disorder, recurrent, moderate; anxiety.\nNext.",
+         ["depressive disorder, recurrent, moderate", "anxiety"]),
+        ("Diagnoses include lumbar disc displacement, lumbosacral region, and plantar fasciitis, improving. Next.",
+         ["lumbar disc displacement, lumbosacral region", "plantar fasciitis, improving"]),
+        ("Diagnoses include sprain in left wrist, hand, and thumb. Next.", ["sprain in left wrist, hand, and thumb"]),
+        ("He is being treated for neck pain and rule out cervical radiculopathy rule out myelopathy. Next.",
+         ["neck pain", "rule out cervical radiculopathy", "rule out myelopathy"]),
+        ("Diagnoses include adjustment disorder with both anxiety and depressed mood. Next.",
+         ["adjustment disorder with both anxiety and depressed mood"]),
+        ("Diagnoses include morbid obesity (BMI 44) and hypertension. Next.", ["morbid obesity", "hypertension"]),
+        ("Diagnoses include left hip [strain and bursitis. Next.", ["left hip strain", "bursitis"]),
+    ],
+)
+def test_diagnoses_as_written(text, expected):
+    assert diagnoses(text, 0, len(text)) == expected
+
+
+def test_diagnoses_overlapping_cues_give_one_list():
+    text = "The current diagnosis is documented as lumbar strain. Next."
+    assert diagnoses(text, 0, len(text)) == ["lumbar strain"]
