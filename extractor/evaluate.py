@@ -151,15 +151,23 @@ def _mention_key_match(g: dict, p: dict) -> bool:
 
 
 def match_mentions(gold: list[dict], pred: list[dict]) -> list[tuple[Optional[dict], Optional[dict]]]:
-    """Pair gold and predicted mentions in text order on label and text."""
+    """Pair gold and predicted mentions in text order on label and text.
+
+    Gold mentions are listed in reading order, so each takes the first match after the
+    previous pair's mention ("disc bulge" in the diagnosis list is not the MRI's "broad-based
+    disc bulge" further on), and any unused match only when nothing follows.
+    """
     used: set[int] = set()
     pairs: list[tuple[Optional[dict], Optional[dict]]] = []
+    last = -1
     for g in gold:
-        hit = next((i for i, p in enumerate(pred) if i not in used and _mention_key_match(g, p)), None)
+        matches = [i for i, p in enumerate(pred) if i not in used and _mention_key_match(g, p)]
+        hit = next((i for i in matches if i > last), matches[0] if matches else None)
         if hit is None:
             pairs.append((g, None))
         else:
             used.add(hit)
+            last = hit
             pairs.append((g, pred[hit]))
     return pairs
 

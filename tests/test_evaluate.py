@@ -6,7 +6,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from extractor.cli import app
-from extractor.evaluate import Counts, evaluate, match_items, score_letter
+from extractor.evaluate import Counts, evaluate, match_items, match_mentions, score_letter
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,6 +23,16 @@ def test_evaluate_matches_items_on_service_text():
     pairs = match_items(gold, pred)
     matched = [(g["service"], p["service"]) for g, p in pairs if g and p]
     assert len(matched) == 2 and any(p is not None and g is None for g, p in pairs)
+
+
+def test_evaluate_pairs_mentions_in_reading_order():
+    pred = [{"label": "FINDING", "text": t, "normalized": t} for t in ("disc bulge", "tenderness", "disc bulge")]
+    gold = [{"label": "FINDING", "text": "tenderness"}, {"label": "FINDING", "text": "broad-based disc bulge"},
+            {"label": "FINDING", "text": "disc bulge"}, {"label": "SYMPTOM", "text": "tenderness"}]
+    pairs = match_mentions(gold, pred)
+    # The second gold mention follows "tenderness": it takes the later "disc bulge", and the
+    # third, with nothing left after it, the earlier one; labels must agree.
+    assert [next(i for i, q in enumerate(pred) if q is p) if p else None for _, p in pairs] == [1, 2, 0, None]
 
 
 def test_evaluate_scores_a_letter_and_lists_misses():

@@ -24,6 +24,15 @@ def test_mentions_requested_treatment_is_a_service():
     assert labels["acupuncture"] == ("TREATMENT", True)
 
 
+def test_mentions_what_a_study_reports_is_a_finding():
+    record = _summary("She has a history of gastritis. Lumbar x-rays on 3/2/2016 showed no fracture. "
+                      "An MRI of 4/1/2016 revealed a disc herniation at L4-5.")
+    got = {m.text: (m.label, m.negated, m.date) for m in record.mentions}
+    assert got["gastritis"][0] == "DIAGNOSIS"
+    assert got["fracture"] == ("FINDING", True, "2016-03-02")
+    assert got["disc herniation"] == ("FINDING", False, "2016-04-01")
+
+
 def test_mentions_list_under_a_history_lead_in_is_historical():
     record = _summary("Report of 4/12/2016 lists:\n1. Lumbar tenderness\n2. Positive straight leg raise\n"
                       "Treatment to date has included:\n1. Physical therapy, 12 visits\n2. Acupuncture\n"

@@ -42,6 +42,8 @@ class LetterMentions:
         self.skip_sentence = re.compile(rules["skip_sentence_starts"], re.IGNORECASE)
         self.list_item = re.compile(read_json("cleaning.json")["list_marker"])
         self.historical_lead = re.compile(rules["historical_list_lead"], re.IGNORECASE)
+        self.study_result = fastre.compile(rules["study_result"], re.IGNORECASE)
+        self.study_labels = rules["study_result_labels"]
         self.strength = re.compile(rules["medication_strength"], re.IGNORECASE)
         self.quantity = re.compile(rules["medication_quantity"], re.IGNORECASE)
 
@@ -108,6 +110,7 @@ class LetterMentions:
         sent_texts: dict[int, str] = {}
         requests: dict[int, bool] = {}
         leads: dict[int, Optional[int]] = {}  # sentence -> its list's lead-in sentence
+        studies: dict[int, Optional[int]] = {}  # sentence -> end of its study-result cue
         mentions = []
         previous_end = -1
         last_finding = None
@@ -150,6 +153,13 @@ class LetterMentions:
             if not historical and lead is not None and lead != sent_index:
                 historical = self.historical_lead.search(text, starts[lead], ends[lead]) is not None
             label = ent.label_
+            if label in self.study_labels:
+                # "x-rays showed no fracture": what a study reports is a finding.
+                if sent_index not in studies:
+                    found_study = self.study_result.search(text, starts[sent_index], ends[sent_index])
+                    studies[sent_index] = found_study.end() if found_study else None
+                if studies[sent_index] is not None and studies[sent_index] <= start_char:
+                    label = self.study_labels[label]
             # Findings listed in the sentence after a dated exam belong to that exam.
             carries = label in self.carry_labels
             if date is None and carries and section == "case_summary" and sent_start > 0:
