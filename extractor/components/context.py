@@ -50,13 +50,32 @@ def _scope(rule, start: int, end: int, sent_start: int, sent_end: int) -> tuple[
     return scope_start, scope_end
 
 
-@Language.factory("extractor_context", default_config={"rules": "context_rules.json"})
+def _clause_start(words: list[str], start: int, sent_start: int) -> int:
+    """Where a backward cue's reach ends: the comma before its own clause ("tenderness, ROM
+    WNL"), unless the words after that comma close a list ("strength, sensation and reflexes
+    were normal"), which the cue covers whole."""
+    coordinated = False
+    for i in range(start - 1, sent_start - 1, -1):
+        word = words[i]
+        if word == "and" or word == "or":
+            coordinated = True
+        elif word in (",", ";", ":"):
+            return sent_start if coordinated else i + 1
+    return sent_start
+
+
+@Language.factory(
+    "extractor_context",
+    default_config={"rules": "context_rules.json", "clause_bound": ["NORMAL", "NEGATED_EXISTENCE"]},
+)
 class LetterContext:
     """Sets ConText flags on ``doc.ents`` (negated, normal, historical, hypothetical, ...)."""
 
-    def __init__(self, nlp: Language, name: str, rules: str) -> None:
-        """Load ConText rules ``rules`` from ``models/``."""
+    def __init__(self, nlp: Language, name: str, rules: str, clause_bound: list[str]) -> None:
+        """Load ConText rules ``rules`` from ``models/``; backward cues of the ``clause_bound``
+        categories (and two-way cues' backward reach) stop at their own clause of a comma list."""
         self.name = name
+        self.clause_bound = set(clause_bound)
         self.nlp = nlp
         self.context = ConText(
             nlp,
@@ -85,12 +104,17 @@ class LetterContext:
         by_sentence: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
         for target in targets:
             by_sentence[bisect_right(starts, target.start) - 1][0].append(target)
+        words = None  # token texts, read only when a backward cue needs them
         for match_id, start, end in run_matcher(self.matcher, doc):
             sentence = bisect_right(starts, start) - 1
             if sentence not in by_sentence:
                 continue  # no target in this sentence: the cue can modify nothing
             info = self._rule_info(self.strings[match_id])
             scope = _scope(info.rule, start, end, starts[sentence], bounds.ends[sentence])
+            if info.rule.category in self.clause_bound and info.rule.direction.lower() != "forward":
+                if words is None:
+                    words = [token.text for token in doc]
+                scope = (max(scope[0], _clause_start(words, start, starts[sentence])), scope[1])
             by_sentence[sentence][1].append(Modifier(info, start, end, *scope))
         edges = []
         for sentence_targets, modifiers in by_sentence.values():
