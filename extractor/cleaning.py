@@ -25,6 +25,9 @@ _FURNITURE_PAGE_SHARE = 0.6
 _EDGE_LINES = 3
 # Lines shorter than this were not wrapped by the PDF writer (published lines run ~90 chars).
 _SHORT_LINE = 70
+# A next word counts as fitting on a line when line, space and word stay under this share of
+# the wrap width (proportional fonts put fewer wide characters on a line).
+_FITS_SHARE = 0.75
 
 
 @dataclass
@@ -67,6 +70,7 @@ class _Rules:
             "|".join(re.escape(label) for label in labels) + "|" + data["list_marker"][1:]
         )
         self.join_after = tuple(data["join_after"])
+        self.joins_next = frozenset(data["joins_next"])
         words = "|".join(re.escape(w) for w in data["decision_words"])
         self.decision_alone = re.compile(rf"^\s*(?:{words})\s*[.:]?\s*$", re.IGNORECASE)
         self.ends_decision = re.compile(rf"(?:{words})\s*[.]?\s*$", re.IGNORECASE)
@@ -181,8 +185,16 @@ def _only_date(line: str) -> bool:
     return found is not None and found.start <= 1 and found.end >= len(line.rstrip(" .")) - 1
 
 
-def _joiner(prev: str, nxt: str) -> str:
-    """How two consecutive non-blank lines are glued: '' (hyphen), ' ' (wrap) or '\n'."""
+def _wrap_width(lines: list) -> int:
+    """The width the letter's text was wrapped at: the 90th percentile of its line lengths."""
+    lengths = sorted(len(ln.text.strip()) for ln in lines if ln.text.strip())
+    return lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
+
+
+def _joiner(prev: str, nxt: str, width: int = 0) -> str:
+    """How two consecutive non-blank lines are glued: '' (hyphen), ' ' (wrap) or '\n'.
+
+    ``width`` is the letter's wrap width (0: unknown)."""
     rules = _rules()
     p, n = prev.rstrip(), nxt.strip()
     if rules.decision_alone.match(n):
@@ -205,8 +217,15 @@ def _joiner(prev: str, nxt: str) -> str:
     # A short list item followed by a capitalised line: the list ended, prose resumes.
     if rules.list_item.match(p) and n[:1].isupper() and len(p) < _SHORT_LINE:
         return "\n"
-    if p.endswith((".", "!", "?", ":", ";", '."', ".'")):
+    if p.endswith((".", "!", "?", ":", '."', ".'")):
         return "\n"
+    # A short line whose next word would have fitted on it was not wrapped there: a list of
+    # one service per line ("Work hardening program" under "Medial branch blocks at L4-L5").
+    if width and n[:1].isupper() and not p.endswith((",", "-", "/", "&", "(")):
+        last = p.rsplit(None, 1)[-1].lower()
+        first = n.split(None, 1)[0]
+        if last not in rules.joins_next and len(p) + 1 + len(first) < _FITS_SHARE * width:
+            return "\n"
     return " "
 
 
@@ -258,6 +277,7 @@ def clean_pages(pages: list[str]) -> CleanText:
     blank = sum(1 for ln in kept if not ln.text.strip())
     # Double-spaced dumps put a blank line after every line: there blank lines mean nothing.
     double_spaced = blank >= 0.6 * max(1, len(kept) - blank)
+    width = _wrap_width(kept)
     out: list[str] = []
     runs: list = []  # source offsets of ``out``, piece by piece
     length = 0  # characters in ``out`` so far
@@ -274,7 +294,7 @@ def clean_pages(pages: list[str]) -> CleanText:
             if line.after_hyphen:
                 glue = ""  # pypdfium2 already joined these lines at a hyphen
             else:
-                glue = "\n" if pending_blank else _joiner(prev.text, stripped)
+                glue = "\n" if pending_blank else _joiner(prev.text, stripped, width)
             if glue:
                 out.append(glue)
                 runs.append((prev.raw_end,))

@@ -72,3 +72,20 @@ def test_cleaning_offset_map_has_one_source_offset_per_character():
         source = clean.source[clean.to_source(offset)]
         # joins map to the line break they replace; mapped quotes to the quote they were
         assert ch == source or (ch == " " and source == "\n") or source in "\u201c\u201d"
+
+
+def test_cleaning_keeps_a_short_line_whose_next_word_would_have_fitted():
+    prose = "The worker lifted a mattress and felt pain across the lower back at work that day\n" * 3
+    page = (prose + "ISSUE AT DISPUTE:\nBilateral lumbar medial branch blocks at L4-L5\n"
+            "Work hardening program, 10 sessions\nThe request was made by the treating doctor and\n"
+            "Dr. Lee reviewed it.\n")
+    lines = clean_pages([page]).text.split("\n")
+    assert "Bilateral lumbar medial branch blocks at L4-L5" in lines
+    assert "Work hardening program, 10 sessions" in lines
+    # A line that ends with "and" runs on, however short.
+    assert "The request was made by the treating doctor and Dr. Lee reviewed it." in lines
+
+
+def test_cleaning_joins_a_line_that_ends_with_a_semicolon():
+    page = "Diagnoses: knee osteoarthritis, left worse than right;\nobesity; hypertension.\n"
+    assert clean_pages([page]).text == "Diagnoses: knee osteoarthritis, left worse than right; obesity; hypertension."

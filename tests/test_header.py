@@ -73,6 +73,8 @@ def test_header_reviewer_states_list():
         ("The injured worker is a female who sustained an industrial injury.", None, "female"),  # no age
         ("The applicant is a 29-year-old who has filed a claim for knee pain.", 29, None),  # no sex
         ("The patient, a 44 y/o gentleman, fell from a ladder.", 44, "male"),
+        ("51 y/o F, cashier. Temp 98 F.", 51, "female"),  # shorthand after an age only
+        ("Temp 98 F. The worker is a 38-year-old man.", 38, "male"),
     ],
 )
 def test_header_patient_age_and_sex(sentence, age, sex):
@@ -92,3 +94,14 @@ def test_header_reviewer_from_prose():
     assert record.layout == "professional_review"
     assert record.reviewer.licensure == ["California", "Nevada"]
     assert record.reviewer.specialties == ["Physical Medicine and Rehabilitation", "Pain Medicine"]
+
+
+def test_header_reviewer_board_name_is_not_a_specialty():
+    text = (
+        "MEDICAL PROFESSIONAL REVIEW\nCase Number: CM14-0000002\nISSUE AT DISPUTE:\nBrain MRI\n"
+        "RATIONALE FOR WHY THE REQUESTED TREATMENT/SERVICE IS/WAS NOT MEDICALLY NECESSARY:\n"
+        "The MRI is not medically necessary.\nMEDICAL REVIEWER QUALIFICATIONS:\n"
+        "The reviewer is certified by the American Board of Psychiatry and Neurology in Neurology, "
+        "with added certification in Headache Medicine, and is licensed in California.\n"
+    )
+    assert extract_text(text).reviewer.specialties == ["Neurology", "Headache Medicine"]

@@ -123,3 +123,15 @@ def test_items_unknown_layout_still_finds_fields_and_warns():
     assert record.layout == "unknown"
     assert any("layout not recognised" in w for w in record.warnings)
     assert [i.service for i in record.items] == ["MRI of the lumbar spine"]
+
+
+def test_items_guideline_sections_keep_brackets_and_stop_at_a_second_chapter():
+    from extractor.fields.guidelines import sections
+
+    assert sections("ODG, Hip & Pelvis Chapter, Section(s): Arthroplasty, Walking aids (canes, crutches, "
+                    "braces, & walkers), Cold packs. The ODG is relied upon.") == [
+        "Arthroplasty", "Walking aids (canes, crutches, braces, & walkers)", "Cold packs"]
+    assert sections("the MTUS ACOEM Neck and Upper Back Complaints chapter (2004), Section(s): Special Studies, "
+                    "and on the Official Disability Guidelines (ODG), Neck and Upper Back chapter, "
+                    "Section(s): Magnetic resonance imaging (MRI).") == [
+        "Special Studies", "Magnetic resonance imaging (MRI)"]

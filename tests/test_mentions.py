@@ -33,6 +33,16 @@ def test_mentions_what_a_study_reports_is_a_finding():
     assert got["disc herniation"] == ("FINDING", False, "2016-04-01")
 
 
+def test_mentions_a_dated_visit_dates_the_next_sentences_of_its_paragraph():
+    record = _summary("Visit 03-21-16. S: knee pain, catching. O: trace effusion; Lachman negative.\n"
+                      "Prior care: naproxen; a hinged brace; physical therapy.\nShe reports nausea.")
+    got = {m.text: (m.date, m.historical) for m in record.mentions}
+    assert got["catching"][0] == got["effusion"][0] == "2016-03-21"
+    assert got["nausea"][0] is None  # a new paragraph: the visit's account has ended
+    # "Prior care:" before a colon makes the whole semicolon list history.
+    assert got["naproxen"][1] and got["physical therapy"][1]
+
+
 def test_mentions_list_under_a_history_lead_in_is_historical():
     record = _summary("Report of 4/12/2016 lists:\n1. Lumbar tenderness\n2. Positive straight leg raise\n"
                       "Treatment to date has included:\n1. Physical therapy, 12 visits\n2. Acupuncture\n"

@@ -39,9 +39,15 @@ class LetterMentions:
         self.section_map = rules["section_map"]
         self.skip_sections = set(rules["skip_sections"])
         self.carry_labels = set(rules["carry_date_labels"])
+        self.visit_cue = fastre.compile(rules["visit_cue"], re.IGNORECASE)
+        self.visit_labels = set(rules["visit_carry_labels"])
+        self.visit_reach = rules["visit_carry_sentences"]
         self.skip_sentence = re.compile(rules["skip_sentence_starts"], re.IGNORECASE)
         self.list_item = re.compile(read_json("cleaning.json")["list_marker"])
         self.historical_lead = re.compile(rules["historical_list_lead"], re.IGNORECASE)
+        # The same lead-in closed by a colon earlier in the mention's own sentence.
+        self.historical_inline = re.compile(
+            rf"(?:{rules['historical_list_lead']})[^.:\n]{{0,30}}:", re.IGNORECASE)
         self.study_result = fastre.compile(rules["study_result"], re.IGNORECASE)
         self.study_labels = rules["study_result_labels"]
         self.strength = re.compile(rules["medication_strength"], re.IGNORECASE)
@@ -75,6 +81,17 @@ class LetterMentions:
             if not self.list_item.match(line):
                 return index if line.endswith(":") else None
             index -= 1
+        return None
+
+    def _visit_date(self, text: str, bounds, index: int, dates) -> Optional[str]:
+        """The date of a visit a few sentences back in the same paragraph, if any."""
+        for back in range(index - 1, max(-1, index - 1 - self.visit_reach), -1):
+            if text.find("\n", bounds.end_chars[back], bounds.start_chars[index]) != -1:
+                return None  # a new paragraph or line: the visit's account has ended
+            found = dates(back)
+            if found:
+                start, end = bounds.start_chars[back], bounds.end_chars[back]
+                return found[-1].iso if self.visit_cue.search(text, start, end) else None
         return None
 
     def _dose(self, after: str) -> tuple:
@@ -152,6 +169,8 @@ class LetterMentions:
             historical = bool(info.get("is_historical", False))
             if not historical and lead is not None and lead != sent_index:
                 historical = self.historical_lead.search(text, starts[lead], ends[lead]) is not None
+            if not historical and section == "case_summary":
+                historical = self.historical_inline.search(text, starts[sent_index], start_char) is not None
             label = ent.label_
             if label in self.study_labels:
                 # "x-rays showed no fracture": what a study reports is a finding.
@@ -168,6 +187,8 @@ class LetterMentions:
                     date = last_finding[1]
             if carries and date:
                 last_finding = (sent_start, date)
+            if date is None and label in self.visit_labels and section == "case_summary":
+                date = self._visit_date(text, bounds, sent_index, dates)
             if label in self.service_labels:
                 if sent_index not in requests:
                     requests[sent_index] = bool(self.request.search(sent_text))

@@ -14,7 +14,7 @@ from ..resources import read_csv, read_json
 # A diagnosis list ends at these words ("... and lumbar radiculopathy. The injured worker ...").
 # "status post" ends it only where it qualifies the diagnosis before it, not as a list item.
 _LIST_STOP = re.compile(
-    r"[.;:]\s|[.;]$|\s(?:who|which|with\s+(?:a|an)\s+date|per|according|since|secondary\s+to"
+    r"[.;:]\s|[.;]$|\s(?:who|which|with\s+(?:a|an)\s+date|per|according|since"
     r"|as\s+well\s+as\s+(?:a|an)?\s*request|on\s+\d+|dated|in\s+(?:a|an)\s+)\b"
     r"|(?<![,;:])(?<!\band)\sstatus\s+post\b",
     re.IGNORECASE,
@@ -44,6 +44,7 @@ def _rules() -> dict:
         "dx_bare_body_part": re.compile(header["diagnoses"]["bare_body_part"], re.IGNORECASE),
         "dx_qualifier": re.compile(header["diagnoses"]["qualifier"], re.IGNORECASE),
         "dx_unsplit": re.compile(header["diagnoses"]["unsplit"], re.IGNORECASE),
+        "dx_not": re.compile(header["diagnoses"]["not_a_diagnosis"], re.IGNORECASE),
         "pain": fastre.compile(mentions["pain"]["score"], re.IGNORECASE),
         "pain_cue": fastre.compile(mentions["pain"]["cue"], re.IGNORECASE),
         "work": fastre.compile(
@@ -147,7 +148,7 @@ def _list_items(text: str, begin: int, end: int, label: bool = False) -> list[st
     for item in map(_clean_item, items):
         words = len(item.split())
         joined = item.count(" and ") + item.count(",")
-        if item and re.search(r"[a-z]", item, re.IGNORECASE) and (
+        if item and re.search(r"[a-z]", item, re.IGNORECASE) and not rules["dx_not"].match(item) and (
                 words <= _MAX_DIAGNOSIS_WORDS or (joined and words <= _MAX_JOINED_WORDS)):
             kept.append(item)
     return kept
@@ -163,8 +164,11 @@ def _split_items(segment: str, separator: re.Pattern[str], rules: dict) -> list[
         piece = segment[last:m.start()] if m else segment[last:]
         previous = _clean_item(items[-1]) if items else ""
         current = _clean_item(piece)
+        # A modifier shares the next noun only across "and"/"or" or as a lone word before a
+        # comma ("cervical, thoracic and lumbar strain"); "fasciitis, left; ..." ends an item.
+        shares = ";" not in joiner and (re.search(r"\b(?:and|or)\b", joiner) or " " not in previous)
         if items and (
-                rules["dx_modifier_end"].search(previous)  # "left and right sided sciatica"
+                (shares and rules["dx_modifier_end"].search(previous))  # "left and right sided sciatica"
                 or (rules["dx_bare_body_part"].match(current) and _PLACES.search(previous))
                 or ("," in joiner and rules["dx_qualifier"].match(current))):  # "..., improving"
             items[-1] += joiner + piece

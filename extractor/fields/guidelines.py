@@ -21,7 +21,8 @@ def _rules() -> dict:
         "section": fastre.compile(data["section_label"], re.IGNORECASE),
         # A new chapter inside a section list: ", and Forearm, Wrist, and Hand Complaints 2004,"
         "chapter": fastre.compile(
-            rf",?\s*(?:and\s+)?{data['chapters']}[^.:]*?\b(?:19|20)\d{{2}}\b,?\s*$"
+            rf",?\s*(?:and\s+)?(?:on\s+)?(?:the\s+)?{data['chapters']}[^.:]*?"
+            r"(?:\b(?:19|20)\d{2}\b|\bchapter\b|\bGuidelines\b(?:\s*\([A-Z]+\))?),?\s*$"
         ),
         "known": sorted(data["known_sections"], key=len, reverse=True),
     }
@@ -81,7 +82,7 @@ def sections(line: Optional[str]) -> list[str]:
                 protected[key] = segment[start:start + len(title)]
                 segment = segment[:start] + key + segment[start + len(title):]
         parts: list[str] = []
-        for part in re.split(r",\s*|\s+and\s+", segment):
+        for part in _split_outside_brackets(segment):
             for key, title in protected.items():
                 part = part.replace(key, title)
             part = part.strip().strip(".;")
@@ -95,3 +96,17 @@ def sections(line: Optional[str]) -> list[str]:
         # Each chapter's list is kept whole: two chapters may both name "Special Studies".
         names += list(dict.fromkeys(parts))
     return names
+
+
+_SECTION_SEPARATOR = re.compile(r",\s*|\s+and\s+")
+
+
+def _split_outside_brackets(segment: str) -> list[str]:
+    """Split a section list at commas and "and", except inside brackets: "Walking aids
+    (canes, crutches, braces, orthoses, & walkers)" is one name."""
+    parts, last = [], 0
+    for m in _SECTION_SEPARATOR.finditer(segment):
+        if segment.count("(", 0, m.start()) == segment.count(")", 0, m.start()):
+            parts.append(segment[last:m.start()])
+            last = m.end()
+    return parts + [segment[last:]]

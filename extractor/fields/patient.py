@@ -21,6 +21,9 @@ def _rules() -> dict:
         "age": fastre.compile(data["age"], re.IGNORECASE),
         "sex": {k: fastre.compile(rf"\b(?:{v})\b", re.IGNORECASE) for k, v in data["sex"].items()},
         "cue": fastre.compile(data["sex_cue"], re.IGNORECASE),
+        # "44 y/o F": case-sensitive, and only after an age (a lone F may be Fahrenheit).
+        "shorthand": re.compile(data["sex_shorthand"]),
+        "shorthand_letters": data["sex_shorthand_letters"],
     }
 
 
@@ -35,8 +38,9 @@ def patient(text: str, sections: list[Section]) -> tuple[Optional[int], Optional
         if _MIN_AGE <= value <= _MAX_AGE:
             age = value
             break
-    sex = None
-    for sentence in re.split(r"(?<=[.;])\s+|\n", summary):
+    shorthand = rules["shorthand"].search(summary)
+    sex = rules["shorthand_letters"][shorthand.group("sex")] if shorthand else None
+    for sentence in [] if sex else re.split(r"(?<=[.;])\s+|\n", summary):
         if not rules["cue"].search(sentence):
             continue
         hits = [(m.start(), name) for name, p in rules["sex"].items() for m in p.finditer(sentence)]

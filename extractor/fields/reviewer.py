@@ -23,6 +23,7 @@ def _rules() -> dict:
         "specialty": fastre.compile(data["specialty_label"], flags),
         "license_cue": fastre.compile(data["prose_license_cue"], flags),
         "specialty_cue": fastre.compile(data["prose_specialty_cue"], flags),
+        "board_name": re.compile(data["prose_board_name"], flags),
         "state_names": names,
         "state_re": fastre.compile(
             r"\b(" + "|".join(re.escape(s["state"]) for s in sorted(states, key=lambda r: -len(r["state"]))) + r")\b",
@@ -84,7 +85,7 @@ def reviewer(text: str, sections: list[Section]) -> tuple[list[str], list[str]]:
                     licensure.append(name)
     if not specialties:
         for sentence in _sentences_with(prose, rules["specialty_cue"]):
-            for sm in rules["specialty_re"].finditer(sentence):
+            for sm in rules["specialty_re"].finditer(rules["board_name"].sub("", sentence)):
                 name = rules["specialty_names"][sm.group(1).lower()]
                 if name not in specialties:
                     specialties.append(name)
