@@ -221,7 +221,7 @@ def _joiner(prev: str, nxt: str, width: int = 0) -> str:
         return "\n"
     # A short line whose next word would have fitted on it was not wrapped there: a list of
     # one service per line ("Work hardening program" under "Medial branch blocks at L4-L5").
-    if width and n[:1].isupper() and not p.endswith((",", "-", "/", "&", "(")):
+    if width and len(p) < _FITS_SHARE * width and n[:1].isupper() and not p.endswith((",", "-", "/", "&", "(")):
         last = p.rsplit(None, 1)[-1].lower()
         first = n.split(None, 1)[0]
         if last not in rules.joins_next and len(p) + 1 + len(first) < _FITS_SHARE * width:

@@ -48,3 +48,15 @@ def test_diagnoses_as_written(text, expected):
 def test_diagnoses_overlapping_cues_give_one_list():
     text = "The current diagnosis is documented as lumbar strain. Next."
     assert diagnoses(text, 0, len(text)) == ["lumbar strain"]
+
+
+def test_diagnoses_every_cue_holds_a_cue_word():
+    # Cues are tried only near the cue words; a cue without one would never fire.
+    import json
+    import re
+
+    from extractor.resources import model_path
+
+    rules = json.loads(model_path("header.json").read_text(encoding="utf-8"))["diagnoses"]
+    words = re.compile(rules["cue_words"].replace(r"\b", ""), re.IGNORECASE)
+    assert all(words.search(cue) for cue in rules["cues"])

@@ -11,6 +11,7 @@ from bisect import bisect_right
 from collections import defaultdict
 
 from medspacy.context import ConText
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -50,16 +51,18 @@ def _scope(rule, start: int, end: int, sent_start: int, sent_end: int) -> tuple[
     return scope_start, scope_end
 
 
-def _clause_start(words: list[str], start: int, sent_start: int) -> int:
+def _clause_start(orths, marks: tuple[set, set], start: int, sent_start: int) -> int:
     """Where a backward cue's reach ends: the comma before its own clause ("tenderness, ROM
     WNL"), unless the words after that comma close a list ("strength, sensation and reflexes
-    were normal"), which the cue covers whole."""
+    were normal"), which the cue covers whole. ``orths`` are the Doc's word ids; ``marks``
+    the ids of the clause marks (, ; :) and of the conjunctions (and, or)."""
+    stops, conjunctions = marks
     coordinated = False
     for i in range(start - 1, sent_start - 1, -1):
-        word = words[i]
-        if word == "and" or word == "or":
+        word = orths[i]
+        if word in conjunctions:
             coordinated = True
-        elif word in (",", ";", ":"):
+        elif word in stops:
             return sent_start if coordinated else i + 1
     return sent_start
 
@@ -76,6 +79,8 @@ class LetterContext:
         categories (and two-way cues' backward reach) stop at their own clause of a comma list."""
         self.name = name
         self.clause_bound = set(clause_bound)
+        strings = nlp.vocab.strings
+        self.clause_marks = ({strings.add(w) for w in (",", ";", ":")}, {strings.add(w) for w in ("and", "or")})
         self.nlp = nlp
         self.context = ConText(
             nlp,
@@ -104,7 +109,7 @@ class LetterContext:
         by_sentence: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
         for target in targets:
             by_sentence[bisect_right(starts, target.start) - 1][0].append(target)
-        words = None  # token texts, read only when a backward cue needs them
+        orths = None  # the Doc's word ids, read only when a backward cue needs them
         for match_id, start, end in run_matcher(self.matcher, doc):
             sentence = bisect_right(starts, start) - 1
             if sentence not in by_sentence:
@@ -112,9 +117,10 @@ class LetterContext:
             info = self._rule_info(self.strings[match_id])
             scope = _scope(info.rule, start, end, starts[sentence], bounds.ends[sentence])
             if info.rule.category in self.clause_bound and info.rule.direction.lower() != "forward":
-                if words is None:
-                    words = [token.text for token in doc]
-                scope = (max(scope[0], _clause_start(words, start, starts[sentence])), scope[1])
+                if orths is None:
+                    orths = doc.to_array(ORTH).tolist()
+                clause = _clause_start(orths, self.clause_marks, start, starts[sentence])
+                scope = (max(scope[0], clause), scope[1])
             by_sentence[sentence][1].append(Modifier(info, start, end, *scope))
         edges = []
         for sentence_targets, modifiers in by_sentence.values():

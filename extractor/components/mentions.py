@@ -128,6 +128,7 @@ class LetterMentions:
         requests: dict[int, bool] = {}
         leads: dict[int, Optional[int]] = {}  # sentence -> its list's lead-in sentence
         studies: dict[int, Optional[int]] = {}  # sentence -> end of its study-result cue
+        inline_leads: dict[int, Optional[int]] = {}  # sentence -> end of its history lead-in
         mentions = []
         previous_end = -1
         last_finding = None
@@ -170,7 +171,10 @@ class LetterMentions:
             if not historical and lead is not None and lead != sent_index:
                 historical = self.historical_lead.search(text, starts[lead], ends[lead]) is not None
             if not historical and section == "case_summary":
-                historical = self.historical_inline.search(text, starts[sent_index], start_char) is not None
+                if sent_index not in inline_leads:  # where the sentence's "Prior care:" ends
+                    found_lead = self.historical_inline.search(text, starts[sent_index], ends[sent_index])
+                    inline_leads[sent_index] = found_lead.end() if found_lead else None
+                historical = inline_leads[sent_index] is not None and inline_leads[sent_index] <= start_char
             label = ent.label_
             if label in self.study_labels:
                 # "x-rays showed no fracture": what a study reports is a finding.

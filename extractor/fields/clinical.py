@@ -39,7 +39,9 @@ def _rules() -> dict:
     mentions = read_json("mentions.json")
     table = sorted(read_csv("work_status.csv"), key=lambda r: -len(r["phrase"]))
     return {
-        "dx_cues": [fastre.compile(p, re.IGNORECASE) for p in header["diagnoses"]["cues"]],
+        # One scan for all cues: where several match at a place, the first listed wins.
+        "dx_cue": fastre.compile("|".join(f"(?:{p})" for p in header["diagnoses"]["cues"]), re.IGNORECASE),
+        "dx_words": fastre.compile(header["diagnoses"]["cue_words"], re.IGNORECASE),
         "dx_modifier_end": re.compile(header["diagnoses"]["modifier_end"], re.IGNORECASE),
         "dx_bare_body_part": re.compile(header["diagnoses"]["bare_body_part"], re.IGNORECASE),
         "dx_qualifier": re.compile(header["diagnoses"]["qualifier"], re.IGNORECASE),
@@ -108,20 +110,34 @@ def sentence_date(text: str, sentence: tuple[int, int], position: int) -> Option
 
 def diagnoses(text: str, start: int, end: int) -> list[str]:
     """Diagnoses as written after cues such as "diagnoses include" or "treatment for"."""
+    rules = _rules()
     found: list[str] = []
     seen: set[str] = set()
-    cues: list[tuple[int, int]] = []
-    for cue in _rules()["dx_cues"]:
-        for m in cue.finditer(text, start, end):
-            # "current diagnosis is documented as": the longer cue, listed first, has the list.
-            if any(m.start() < e and s < m.end() for s, e in cues):
-                continue
-            cues.append(m.span())
-            for part in _list_items(text, m.end(), end, label=m.group().rstrip().endswith(":")):
-                if part.lower() not in seen:
-                    seen.add(part.lower())
-                    found.append(part)
+    for m in _cues(rules, text, start, end):
+        for part in _list_items(text, m.end(), end, label=m.group().rstrip().endswith(":")):
+            if part.lower() not in seen:
+                seen.add(part.lower())
+                found.append(part)
     return found
+
+
+# How far a cue reaches before and after its word ("diagnoses listed by the primary treating
+# physician are": 60 characters before "treat", 120 after it).
+_CUE_BEFORE, _CUE_AFTER = 80, 140
+
+
+def _cues(rules: dict, text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """The cue matches of ``text[start:end]``, as one scan would find them, looked for only
+    around the cue words: most of a case summary holds none."""
+    cue = rules["dx_cue"]
+    position = start
+    for word in rules["dx_words"].finditer(text, start, end):
+        if word.end() <= position:
+            continue
+        m = cue.search(text, max(position, word.start() - _CUE_BEFORE), min(end, word.end() + _CUE_AFTER))
+        if m:
+            position = m.end()
+            yield m
 
 
 _SEMICOLON = re.compile(r"\s*;\s*(?:and\s+|or\s+)?", re.IGNORECASE)
