@@ -61,6 +61,8 @@ def test_mentions_list_under_a_history_lead_in_is_historical():
         ("Pain was 6 out of 10 at its worst and 3-4 at its best.", [(6, None)]),
         ("Strength was 5/5 and reflexes 2/4 on 3/4/16.", []),  # grades, not pain
         ("Pain decreased from 8/10 to 4/10 with medication on 5/1/15.", [(8, "2015-05-01"), (4, "2015-05-01")]),
+        ("Visit 3/4/16. S: knee pain rated 7/10, worse on stairs.", [(7, "2016-03-04")]),  # the visit's date
+        ("Her daughter called on 3/4/16. Pain is 7/10.", [(7, None)]),  # a date, but no visit
     ],
 )
 def test_mentions_pain_scores(sentence, scores):

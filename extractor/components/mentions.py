@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 
 from .. import fastre
 from ..dates import find_dates
+from ..fields.clinical import visit_date
 from ..resources import read_json
 from .letter_tokenizer import doc_text
 from .sentences import sentence_bounds
@@ -81,17 +82,6 @@ class LetterMentions:
             if not self.list_item.match(line):
                 return index if line.endswith(":") else None
             index -= 1
-        return None
-
-    def _visit_date(self, text: str, bounds, index: int, dates) -> Optional[str]:
-        """The date of a visit a few sentences back in the same paragraph, if any."""
-        for back in range(index - 1, max(-1, index - 1 - self.visit_reach), -1):
-            if text.find("\n", bounds.end_chars[back], bounds.start_chars[index]) != -1:
-                return None  # a new paragraph or line: the visit's account has ended
-            found = dates(back)
-            if found:
-                start, end = bounds.start_chars[back], bounds.end_chars[back]
-                return found[-1].iso if self.visit_cue.search(text, start, end) else None
         return None
 
     def _dose(self, after: str) -> tuple:
@@ -192,7 +182,8 @@ class LetterMentions:
             if carries and date:
                 last_finding = (sent_start, date)
             if date is None and label in self.visit_labels and section == "case_summary":
-                date = self._visit_date(text, bounds, sent_index, dates)
+                date = visit_date(text, sent_index, lambda i: (starts[i], ends[i]), dates,
+                                  self.visit_cue, self.visit_reach)
             if label in self.service_labels:
                 if sent_index not in requests:
                     requests[sent_index] = bool(self.request.search(sent_text))

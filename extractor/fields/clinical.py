@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 from .. import fastre
 from ..dates import find_dates
@@ -49,6 +49,8 @@ def _rules() -> dict:
         "dx_not": re.compile(header["diagnoses"]["not_a_diagnosis"], re.IGNORECASE),
         "pain": fastre.compile(mentions["pain"]["score"], re.IGNORECASE),
         "pain_cue": fastre.compile(mentions["pain"]["cue"], re.IGNORECASE),
+        "visit_cue": fastre.compile(mentions["visit_cue"], re.IGNORECASE),
+        "visit_reach": mentions["visit_carry_sentences"],
         "work": fastre.compile(
             "|".join(
                 rf"(?P<w{i}>{re.escape(r['phrase'])})" if r["phrase"].isupper() else rf"(?P<w{i}>(?i:{re.escape(r['phrase'])}))"
@@ -203,11 +205,38 @@ def _clean_item(item: str) -> str:
     return item.strip()
 
 
+def visit_date(text: str, index: int, span: Callable[[int], tuple[int, int]],
+               dated: Callable[[int], list], cue: re.Pattern[str], reach: int) -> Optional[str]:
+    """The date of a visit a few sentences before sentence ``index`` in the same paragraph.
+
+    "Visit 03-21-16. S: knee pain 7/10 ...": the undated sentences after a dated visit report
+    that visit. ``span(i)`` is sentence i's offsets, ``dated(i)`` its dates, ``cue`` what makes a
+    dated sentence a visit, ``reach`` how many sentences back to look.
+    """
+    index_start = span(index)[0]
+    for back in range(index - 1, max(-1, index - 1 - reach), -1):
+        back_start, back_end = span(back)
+        if text.find("\n", back_end, index_start) != -1:
+            return None  # a new paragraph or line: the visit's account has ended
+        found = dated(back)
+        if found:
+            return found[-1].iso if cue.search(text, back_start, back_end) else None
+    return None
+
+
 def pain_scores(text: str, start: int, end: int) -> list[dict]:
-    """Pain ratings on a 0-10 scale, with the date their sentence gives."""
+    """Pain ratings on a 0-10 scale, with the date their sentence (or its visit) gives."""
     rules = _rules()
     scores = []
-    for sentence in sentences(text, start, end):
+    spans = list(sentences(text, start, end))
+    found_dates: dict[int, list] = {}
+
+    def dated(i: int) -> list:
+        if i not in found_dates:
+            found_dates[i] = list(find_dates(text, spans[i][0], spans[i][1]))
+        return found_dates[i]
+
+    for index, sentence in enumerate(spans):
         # Every rating ends in "10"; the cue search is the costly test, most sentences fail this.
         if text.find("10", sentence[0], sentence[1]) < 0:
             continue
@@ -221,7 +250,8 @@ def pain_scores(text: str, start: int, end: int) -> list[dict]:
                 "score": int(value) if value.is_integer() else value,
                 "scale": 10,
                 "text": m.group(),
-                "date": sentence_date(text, sentence, m.start()),
+                "date": sentence_date(text, sentence, m.start())
+                or visit_date(text, index, spans.__getitem__, dated, rules["visit_cue"], rules["visit_reach"]),
                 "start": m.start(),
                 "end": m.end(),
             })
