@@ -117,8 +117,16 @@ class LetterMentions:
         sent_texts: dict[int, str] = {}
         requests: dict[int, bool] = {}
         leads: dict[int, Optional[int]] = {}  # sentence -> its list's lead-in sentence
-        studies: dict[int, Optional[int]] = {}  # sentence -> end of its study-result cue
-        inline_leads: dict[int, Optional[int]] = {}  # sentence -> end of its history lead-in
+        cue_ends: dict[tuple[int, int], Optional[int]] = {}
+
+        def cue_end(pattern: re.Pattern[str], i: int) -> Optional[int]:
+            """Where ``pattern`` first ends in sentence ``i`` (None: nowhere), searched once."""
+            key = (id(pattern), i)
+            if key not in cue_ends:
+                m = pattern.search(text, starts[i], ends[i])
+                cue_ends[key] = m.end() if m else None
+            return cue_ends[key]
+
         mentions = []
         previous_end = -1
         last_finding = None
@@ -160,18 +168,14 @@ class LetterMentions:
             historical = bool(info.get("is_historical", False))
             if not historical and lead is not None and lead != sent_index:
                 historical = self.historical_lead.search(text, starts[lead], ends[lead]) is not None
-            if not historical and section == "case_summary":
-                if sent_index not in inline_leads:  # where the sentence's "Prior care:" ends
-                    found_lead = self.historical_inline.search(text, starts[sent_index], ends[sent_index])
-                    inline_leads[sent_index] = found_lead.end() if found_lead else None
-                historical = inline_leads[sent_index] is not None and inline_leads[sent_index] <= start_char
+            if not historical and section == "case_summary":  # after "Prior care:" in its sentence
+                lead_end = cue_end(self.historical_inline, sent_index)
+                historical = lead_end is not None and lead_end <= start_char
             label = ent.label_
             if label in self.study_labels:
                 # "x-rays showed no fracture": what a study reports is a finding.
-                if sent_index not in studies:
-                    found_study = self.study_result.search(text, starts[sent_index], ends[sent_index])
-                    studies[sent_index] = found_study.end() if found_study else None
-                if studies[sent_index] is not None and studies[sent_index] <= start_char:
+                study_end = cue_end(self.study_result, sent_index)
+                if study_end is not None and study_end <= start_char:
                     label = self.study_labels[label]
             # Findings listed in the sentence after a dated exam belong to that exam.
             carries = label in self.carry_labels
