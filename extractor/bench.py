@@ -126,11 +126,14 @@ def rss_by_size(corpus: Path, sizes: tuple[int, ...], workers: int = 2,
 
 
 def run_benchmark(corpus: Path, n: int = 200, real: Optional[Path] = None,
-                  workers: tuple[int, ...] = (1, 2), medspacy_n: int = 40, letters: str = "synth") -> dict:
+                  workers: tuple[int, ...] = (1, 2), medspacy_n: int = 40, letters: str = "synth",
+                  run_n: int = 1000) -> dict:
     """Run every scenario; return timings, ratios and peak memory.
 
     ``letters`` is ``synth`` (``n`` generated letters, the default) or ``corpus`` (the letters
-    under ``corpus``, repeated as needed).
+    under ``corpus``, repeated as needed). The ``run`` scenarios read ``max(n, run_n)`` PDFs:
+    starting worker processes takes a fixed second or so, which a short run would count
+    against the workers.
     """
     import pypdfium2 as pdfium
     import spacy
@@ -198,7 +201,11 @@ def run_benchmark(corpus: Path, n: int = 200, real: Optional[Path] = None,
     try:
         folder = tmp / "letters"
         folder.mkdir()
-        for i, data in enumerate(pdfs):
+        run_pdfs = pdfs
+        if run_n > n:
+            more = synthetic_texts(run_n, seed=1) if letters == "synth" else corpus_texts(corpus, run_n)
+            run_pdfs = [render_pdf(t) for t in more]
+        for i, data in enumerate(run_pdfs):
             (folder / f"letter-{i:05d}.pdf").write_bytes(data)
         for count in workers:
             # With run's default limits (per-letter time and reading memory), as users run it.

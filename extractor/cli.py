@@ -260,6 +260,8 @@ def bench(
     n: int = typer.Option(200, help="Letters per scenario (the corpus is repeated as needed)."),
     real: Optional[Path] = typer.Option(None, help="Folder of real PDF letters to time as well."),
     workers: str = typer.Option("1,2", help="Worker counts for the run scenario."),
+    run_n: int = typer.Option(1000, help="PDFs for the run scenarios (at least N): a short run counts "
+                              "worker start-up against the workers."),
     rss_sizes: str = typer.Option("", help="Archive sizes (e.g. 1000,10000,100000) for peak memory per "
                                   "worker [default: N]."),
 ) -> None:
@@ -268,7 +270,7 @@ def bench(
     from .bench import run_benchmark
 
     result = run_benchmark(corpus, n=n, real=real, workers=tuple(int(w) for w in workers.split(",")),
-                           letters=letters)
+                           letters=letters, run_n=run_n)
     out = Console()
     table = Table(title=f"imr-extract bench ({result['letters']} {letters} letters per scenario)")
     for column in ("scenario", "letters", "seconds", "letters/s", "pages/s"):
