@@ -67,6 +67,18 @@ def _clause_start(orths, marks: tuple[set, set], start: int, sent_start: int) ->
     return sent_start
 
 
+def _clause_end(orths, marks: tuple[set, set], comma: int, end: int, sent_end: int) -> int:
+    """Where a two-way cue's forward reach ends: at ";" or ":", or at a comma that opens a new
+    clause with "and"/"or" ("reflexes were normal, and FABER was positive"); a plain list after
+    the cue ("normal gait, strength and sensation") stays in reach."""
+    stops, conjunctions = marks
+    for i in range(end, sent_end):
+        word = orths[i]
+        if word in stops and (word != comma or (i + 1 < sent_end and orths[i + 1] in conjunctions)):
+            return i
+    return sent_end
+
+
 @Language.factory(
     "extractor_context",
     default_config={"rules": "context_rules.json", "clause_bound": ["NORMAL", "NEGATED_EXISTENCE"]},
@@ -81,6 +93,7 @@ class LetterContext:
         self.clause_bound = set(clause_bound)
         strings = nlp.vocab.strings
         self.clause_marks = ({strings.add(w) for w in (",", ";", ":")}, {strings.add(w) for w in ("and", "or")})
+        self.comma = strings.add(",")
         self.nlp = nlp
         self.context = ConText(
             nlp,
@@ -121,6 +134,9 @@ class LetterContext:
                     orths = doc.to_array(ORTH).tolist()
                 clause = _clause_start(orths, self.clause_marks, start, starts[sentence])
                 scope = (max(scope[0], clause), scope[1])
+                if info.rule.direction.lower() == "bidirectional":
+                    clause = _clause_end(orths, self.clause_marks, self.comma, end, bounds.ends[sentence])
+                    scope = (scope[0], min(scope[1], clause))
             by_sentence[sentence][1].append(Modifier(info, start, end, *scope))
         edges = []
         for sentence_targets, modifiers in by_sentence.values():
