@@ -11,24 +11,9 @@ from .. import fastre
 from ..dates import find_dates
 from ..resources import read_csv, read_json
 
-# A diagnosis list ends at these words ("... and lumbar radiculopathy. The injured worker ...").
-# "status post" ends it only where it qualifies the diagnosis before it, not as a list item.
-_LIST_STOP = re.compile(
-    r"[.;:]\s|[.;]$|\s(?:who|which|with\s+(?:a|an)\s+date|per|according|since"
-    r"|as\s+well\s+as\s+(?:a|an)?\s*request|on\s+\d+|dated|in\s+(?:a|an)\s+)\b"
-    r"|(?<![,;:])(?<!\band)\sstatus\s+post\b",
-    re.IGNORECASE,
-)
 # Where a list written with semicolons ("a; b; and c") ends: the end of its sentence.
 _SENTENCE_END = re.compile(r"[.:]\s|\.$|\n")
 _SEMICOLON_LIST = re.compile(r";\s*(?:and|or)\s", re.IGNORECASE)
-# Between list items; "rule out" opens an item of its own even without a comma.
-_SEPARATOR = re.compile(
-    r"(\s*;\s*(?:and\s+|or\s+)?|,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+\d\)\s*|\s*\(\d\)\s*"
-    r"|\s+(?=rule\s+out\b))",
-    re.IGNORECASE,
-)
-_PLACES = re.compile(r"\b(?:in|of|to|at)\b", re.IGNORECASE)
 _MAX_DIAGNOSIS_WORDS = 9
 _MAX_JOINED_WORDS = 16  # ICD-10 wording: "strain of unspecified muscle, fascia and tendon at ..."
 
@@ -42,6 +27,9 @@ def _rules() -> dict:
         # One scan for all cues: where several match at a place, the first listed wins.
         "dx_cue": fastre.compile("|".join(f"(?:{p})" for p in header["diagnoses"]["cues"]), re.IGNORECASE),
         "dx_words": fastre.compile(header["diagnoses"]["cue_words"], re.IGNORECASE),
+        "dx_list_stop": re.compile(header["diagnoses"]["list_stop"], re.IGNORECASE),
+        "dx_separator": re.compile(header["diagnoses"]["item_separator"], re.IGNORECASE),
+        "dx_places": re.compile(header["diagnoses"]["places"], re.IGNORECASE),
         "dx_modifier_end": re.compile(header["diagnoses"]["modifier_end"], re.IGNORECASE),
         "dx_bare_body_part": re.compile(header["diagnoses"]["bare_body_part"], re.IGNORECASE),
         "dx_qualifier": re.compile(header["diagnoses"]["qualifier"], re.IGNORECASE),
@@ -147,9 +135,10 @@ _SEMICOLON = re.compile(r"\s*;\s*(?:and\s+|or\s+)?", re.IGNORECASE)
 
 def _list_items(text: str, begin: int, end: int, label: bool = False) -> list[str]:
     """The items of the diagnosis list that starts at ``begin`` (after a cue; ``label``: "Dx:")."""
-    stop = _LIST_STOP.search(text, begin, min(end, begin + 400))
+    rules = _rules()
+    stop = rules["dx_list_stop"].search(text, begin, min(end, begin + 400))
     stop_at = stop.start() if stop else min(end, begin + 200)
-    separator = _SEPARATOR
+    separator = rules["dx_separator"]
     if stop and stop.group().startswith(";"):
         # "a; b; and c" or "Dx: a; b.": the semicolons separate items, commas stay inside them.
         sentence = _SENTENCE_END.search(text, begin, min(end, begin + 600))
@@ -160,7 +149,6 @@ def _list_items(text: str, begin: int, end: int, label: bool = False) -> list[st
             stop_at, separator = sentence_end, _SEMICOLON
     segment = re.sub(r"\s+", " ", text[begin:stop_at]).strip(" :,\"")
     segment = re.sub(r"^(?:a|an|the)\s+", "", segment, flags=re.IGNORECASE)
-    rules = _rules()
     items = _split_items(segment, separator, rules)
     kept = []
     for item in map(_clean_item, items):
@@ -187,7 +175,7 @@ def _split_items(segment: str, separator: re.Pattern[str], rules: dict) -> list[
         shares = ";" not in joiner and (re.search(r"\b(?:and|or)\b", joiner) or " " not in previous)
         if items and (
                 (shares and rules["dx_modifier_end"].search(previous))  # "left and right sided sciatica"
-                or (rules["dx_bare_body_part"].match(current) and _PLACES.search(previous))
+                or (rules["dx_bare_body_part"].match(current) and rules["dx_places"].search(previous))
                 or ("," in joiner and rules["dx_qualifier"].match(current))):  # "..., improving"
             items[-1] += joiner + piece
         else:
