@@ -213,8 +213,7 @@ def run_local(
     summary = RunSummary()
     out = Path(out)
     if resume:
-        done_paths, done_ids, first_part = load_state(out)
-        seen = {_seen_key(doc_id) for doc_id in done_ids}
+        done_paths, seen, first_part = load_state(out)
         summary.resumed = len(done_paths)
     else:
         clear_state(out)
@@ -262,7 +261,11 @@ def _pool_results(paths: Iterator[str], workers: int, options: tuple,
     context = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
     window = workers * 4  # tasks in flight
     pending: deque = deque()  # (paths, future of their results), in input order
-    state = {"pool": ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init), "submitted": 0}
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)
+
+    state = {"pool": new_pool(), "submitted": 0}
 
     def alone(paths: list[str]) -> Future:
         done: Future = Future()  # lost with the pool: run again, one letter per fresh worker
@@ -277,7 +280,7 @@ def _pool_results(paths: Iterator[str], workers: int, options: tuple,
             if future is None or not future.done() or future.exception() is not None:
                 future = alone(batch)
             pending.append((batch, future))
-        state["pool"] = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)
+        state["pool"] = new_pool()
 
     def next_results() -> list:
         batch, future = pending[0]
@@ -302,7 +305,7 @@ def _pool_results(paths: Iterator[str], workers: int, options: tuple,
                     yield from next_results()
                 state["pool"].shutdown(wait=True)
                 _trim_memory()  # the fresh workers are forked from this process: keep it small
-                state["pool"] = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)
+                state["pool"] = new_pool()
                 state["submitted"] = 0
             try:
                 pending.append((batch, state["pool"].submit(process_paths, batch, *options)))
@@ -364,22 +367,15 @@ def _isolated(path: str, context, options: tuple):
     return result
 
 
-def _seen_key(doc_id: str) -> int:
-    """A doc id (16 hex digits) as an int: a run remembers every file it has seen, and an int
-    takes about half the memory of the string."""
-    return int(doc_id[:16], 16)
-
-
-def _account(summary: RunSummary, writer: DatasetWriter, seen: set[int], result) -> None:
+def _account(summary: RunSummary, writer: DatasetWriter, seen: set[str], result) -> None:
     path, doc_id, rows = result
     letters, errors = rows.get("letters", []), rows.get("errors", [])
     if letters:
-        key = _seen_key(doc_id)
-        if key in seen:
+        if doc_id in seen:
             summary.duplicates += 1  # identical bytes: the same file filed twice
             writer.add({}, path, "")
             return
-        seen.add(key)
+        seen.add(doc_id)
         if len(letters) + len(errors) > 1:
             summary.bundles += 1
     for letter in letters:
