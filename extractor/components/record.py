@@ -20,6 +20,7 @@ TRANSIENT_KEYS = (TEXT_KEY, SENTENCE_BOUNDS_KEY, ENTITY_TABLE_KEY)
 
 # Exact scalar types answer with one set lookup; subclasses go on to isinstance.
 _SCALARS = frozenset({bool, int, float, str, type(None)})
+_KEPT = _SCALARS | {Record}  # a Record has its own msgpack encoder
 
 
 def _plain(value) -> bool:
@@ -82,16 +83,14 @@ class LetterRecord:
             "warnings": warnings,
             "text": doc_text(doc),
         })
-        # Stored as JSON text: medspaCy's msgpack decoder takes any dict with a "section" key
-        # for one of its own objects, which breaks Docs sent between processes.
-        doc.user_data[RECORD_KEY] = json.dumps(record)
+        doc.user_data[RECORD_KEY] = Record.from_dict(record)  # serialized as JSON (_extensions.py)
         doc._.imr_fields = None
         for key in TRANSIENT_KEYS:  # per-Doc caches of the earlier components
             doc.user_data.pop(key, None)
         # medspaCy keeps Python objects in user_data (sections, ConText graphs, rule objects);
         # they are dropped so Docs can travel between processes in nlp.pipe(n_process=...).
         data = doc.user_data
-        for key in [k for k, v in data.items() if type(v) not in _SCALARS and not _plain(v)]:
+        for key in [k for k, v in data.items() if type(v) not in _KEPT and not _plain(v)]:
             del data[key]
         return doc
 
