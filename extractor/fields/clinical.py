@@ -212,11 +212,10 @@ def visit_date(text: str, index: int, span: Callable[[int], tuple[int, int]],
     return None
 
 
-def pain_scores(text: str, start: int, end: int) -> list[dict]:
-    """Pain ratings on a 0-10 scale, with the date their sentence (or its visit) gives."""
+def _dater(text: str, spans: list[tuple[int, int]]) -> Callable[[int, int], Optional[str]]:
+    """``date_of(i, position)``: the date sentence i gives a statement at ``position``, or the
+    date of the visit the sentence reports (see :func:`visit_date`)."""
     rules = _rules()
-    scores = []
-    spans = list(sentences(text, start, end))
     found_dates: dict[int, list] = {}
 
     def dated(i: int) -> list:
@@ -224,6 +223,19 @@ def pain_scores(text: str, start: int, end: int) -> list[dict]:
             found_dates[i] = list(find_dates(text, spans[i][0], spans[i][1]))
         return found_dates[i]
 
+    def date_of(index: int, position: int) -> Optional[str]:
+        return (sentence_date(text, spans[index], position)
+                or visit_date(text, index, spans.__getitem__, dated, rules["visit_cue"], rules["visit_reach"]))
+
+    return date_of
+
+
+def pain_scores(text: str, start: int, end: int) -> list[dict]:
+    """Pain ratings on a 0-10 scale, with the date their sentence (or its visit) gives."""
+    rules = _rules()
+    scores = []
+    spans = list(sentences(text, start, end))
+    date_of = _dater(text, spans)
     for index, sentence in enumerate(spans):
         # Every rating ends in "10"; the cue search is the costly test, most sentences fail this.
         if text.find("10", sentence[0], sentence[1]) < 0:
@@ -238,8 +250,7 @@ def pain_scores(text: str, start: int, end: int) -> list[dict]:
                 "score": int(value) if value.is_integer() else value,
                 "scale": 10,
                 "text": m.group(),
-                "date": sentence_date(text, sentence, m.start())
-                or visit_date(text, index, spans.__getitem__, dated, rules["visit_cue"], rules["visit_reach"]),
+                "date": date_of(index, m.start()),
                 "start": m.start(),
                 "end": m.end(),
             })
@@ -253,10 +264,11 @@ def work_status(text: str, start: int, end: int) -> list[dict]:
     seen = set()
     spans = list(sentences(text, start, end))
     per_sentence = _matches_by_sentence(rules["work"], text, spans, end, _WORK_STOP)
-    for sentence, matches in zip(spans, per_sentence):
+    date_of = _dater(text, spans)
+    for index, matches in enumerate(per_sentence):
         for m in matches:
             status = rules["work_status"][int(m.lastgroup[1:])]
-            date = sentence_date(text, sentence, m.start())
+            date = date_of(index, m.start())
             if (status, date) in seen:
                 continue
             seen.add((status, date))
