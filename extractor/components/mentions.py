@@ -43,6 +43,7 @@ class LetterMentions:
         self.visit_cue = fastre.compile(rules["visit_cue"], re.IGNORECASE)
         self.visit_labels = set(rules["visit_carry_labels"])
         self.visit_reach = rules["visit_carry_sentences"]
+        self.visit_lead = fastre.compile(rules["visit_lead"], re.IGNORECASE)
         self.skip_sentence = re.compile(rules["skip_sentence_starts"], re.IGNORECASE)
         self.list_item = re.compile(read_json("cleaning.json")["list_marker"])
         self.historical_lead = re.compile(rules["historical_list_lead"], re.IGNORECASE)
@@ -187,7 +188,7 @@ class LetterMentions:
                 last_finding = (sent_start, date)
             if date is None and label in self.visit_labels and section == "case_summary":
                 date = visit_date(text, sent_index, lambda i: (starts[i], ends[i]), dates,
-                                  self.visit_cue, self.visit_reach)
+                                  self.visit_cue, self.visit_reach, self.visit_lead)
             if label in self.service_labels:
                 if sent_index not in requests:
                     requests[sent_index] = bool(self.request.search(sent_text))

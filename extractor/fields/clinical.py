@@ -39,6 +39,7 @@ def _rules() -> dict:
         "pain_cue": fastre.compile(mentions["pain"]["cue"], re.IGNORECASE),
         "visit_cue": fastre.compile(mentions["visit_cue"], re.IGNORECASE),
         "visit_reach": mentions["visit_carry_sentences"],
+        "visit_lead": fastre.compile(mentions["visit_lead"], re.IGNORECASE),
         "work": fastre.compile(
             "|".join(
                 rf"(?P<w{i}>{re.escape(r['phrase'])})" if r["phrase"].isupper() else rf"(?P<w{i}>(?i:{re.escape(r['phrase'])}))"
@@ -194,12 +195,14 @@ def _clean_item(item: str) -> str:
 
 
 def visit_date(text: str, index: int, span: Callable[[int], tuple[int, int]],
-               dated: Callable[[int], list], cue: re.Pattern[str], reach: int) -> Optional[str]:
+               dated: Callable[[int], list], cue: re.Pattern[str], reach: int,
+               lead: Optional[re.Pattern[str]] = None) -> Optional[str]:
     """The date of a visit a few sentences before sentence ``index`` in the same paragraph.
 
     "Visit 03-21-16. S: knee pain 7/10 ...": the undated sentences after a dated visit report
     that visit. ``span(i)`` is sentence i's offsets, ``dated(i)`` its dates, ``cue`` what makes a
-    dated sentence a visit, ``reach`` how many sentences back to look.
+    dated sentence a visit (anywhere in it; ``lead`` at its start), ``reach`` how many
+    sentences back to look.
     """
     index_start = span(index)[0]
     for back in range(index - 1, max(-1, index - 1 - reach), -1):
@@ -208,7 +211,8 @@ def visit_date(text: str, index: int, span: Callable[[int], tuple[int, int]],
             return None  # a new paragraph or line: the visit's account has ended
         found = dated(back)
         if found:
-            return found[-1].iso if cue.search(text, back_start, back_end) else None
+            visit = cue.search(text, back_start, back_end) or (lead and lead.match(text, back_start, back_end))
+            return found[-1].iso if visit else None
     return None
 
 
@@ -225,7 +229,8 @@ def _dater(text: str, spans: list[tuple[int, int]]) -> Callable[[int, int], Opti
 
     def date_of(index: int, position: int) -> Optional[str]:
         return (sentence_date(text, spans[index], position)
-                or visit_date(text, index, spans.__getitem__, dated, rules["visit_cue"], rules["visit_reach"]))
+                or visit_date(text, index, spans.__getitem__, dated, rules["visit_cue"], rules["visit_reach"],
+                               rules["visit_lead"]))
 
     return date_of
 
