@@ -128,6 +128,7 @@ class LetterMentions:
                 cue_ends[key] = m.end() if m else None
             return cue_ends[key]
 
+        injury = fields["dates"]["injury"]
         mentions = []
         previous_end = -1
         last_finding = None
@@ -186,9 +187,9 @@ class LetterMentions:
                     date = last_finding[1]
             if carries and date:
                 last_finding = (sent_start, date)
-            if date is None and label in self.visit_labels and section == "case_summary":
+            if date is None and label in self.visit_labels and section == "case_summary" and not historical:
                 date = visit_date(text, sent_index, lambda i: (starts[i], ends[i]), dates,
-                                  self.visit_cue, self.visit_reach, self.visit_lead)
+                                  self.visit_cue, self.visit_reach, self.visit_lead, injury)
             if label in self.service_labels:
                 if sent_index not in requests:
                     requests[sent_index] = bool(self.request.search(sent_text))

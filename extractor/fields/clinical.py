@@ -196,13 +196,14 @@ def _clean_item(item: str) -> str:
 
 def visit_date(text: str, index: int, span: Callable[[int], tuple[int, int]],
                dated: Callable[[int], list], cue: re.Pattern[str], reach: int,
-               lead: Optional[re.Pattern[str]] = None) -> Optional[str]:
+               lead: Optional[re.Pattern[str]] = None, injury: Optional[str] = None) -> Optional[str]:
     """The date of a visit a few sentences before sentence ``index`` in the same paragraph.
 
     "Visit 03-21-16. S: knee pain 7/10 ...": the undated sentences after a dated visit report
     that visit. ``span(i)`` is sentence i's offsets, ``dated(i)`` its dates, ``cue`` what makes a
     dated sentence a visit (anywhere in it; ``lead`` at its start), ``reach`` how many
-    sentences back to look.
+    sentences back to look. A sentence dated with the ``injury`` date tells the injury, not a
+    visit ("On 1-22-12 he stepped off a loading dock").
     """
     index_start = span(index)[0]
     for back in range(index - 1, max(-1, index - 1 - reach), -1):
@@ -212,11 +213,11 @@ def visit_date(text: str, index: int, span: Callable[[int], tuple[int, int]],
         found = dated(back)
         if found:
             visit = cue.search(text, back_start, back_end) or (lead and lead.match(text, back_start, back_end))
-            return found[-1].iso if visit else None
+            return found[-1].iso if visit and found[-1].iso != injury else None
     return None
 
 
-def _dater(text: str, spans: list[tuple[int, int]]) -> Callable[[int, int], Optional[str]]:
+def _dater(text: str, spans: list[tuple[int, int]], injury: Optional[str]) -> Callable[[int, int], Optional[str]]:
     """``date_of(i, position)``: the date sentence i gives a statement at ``position``, or the
     date of the visit the sentence reports (see :func:`visit_date`)."""
     rules = _rules()
@@ -230,17 +231,17 @@ def _dater(text: str, spans: list[tuple[int, int]]) -> Callable[[int, int], Opti
     def date_of(index: int, position: int) -> Optional[str]:
         return (sentence_date(text, spans[index], position)
                 or visit_date(text, index, spans.__getitem__, dated, rules["visit_cue"], rules["visit_reach"],
-                               rules["visit_lead"]))
+                               rules["visit_lead"], injury))
 
     return date_of
 
 
-def pain_scores(text: str, start: int, end: int) -> list[dict]:
+def pain_scores(text: str, start: int, end: int, injury: Optional[str] = None) -> list[dict]:
     """Pain ratings on a 0-10 scale, with the date their sentence (or its visit) gives."""
     rules = _rules()
     scores = []
     spans = list(sentences(text, start, end))
-    date_of = _dater(text, spans)
+    date_of = _dater(text, spans, injury)
     for index, sentence in enumerate(spans):
         # Every rating ends in "10"; the cue search is the costly test, most sentences fail this.
         if text.find("10", sentence[0], sentence[1]) < 0:
@@ -262,14 +263,14 @@ def pain_scores(text: str, start: int, end: int) -> list[dict]:
     return scores
 
 
-def work_status(text: str, start: int, end: int) -> list[dict]:
+def work_status(text: str, start: int, end: int, injury: Optional[str] = None) -> list[dict]:
     """Work status statements, normalized (ttd, modified_duty, full_duty, ...), with dates."""
     rules = _rules()
     found: list[dict] = []
     seen = set()
     spans = list(sentences(text, start, end))
     per_sentence = _matches_by_sentence(rules["work"], text, spans, end, _WORK_STOP)
-    date_of = _dater(text, spans)
+    date_of = _dater(text, spans, injury)
     for index, matches in enumerate(per_sentence):
         for m in matches:
             status = rules["work_status"][int(m.lastgroup[1:])]
