@@ -38,6 +38,17 @@ from extractor.fields.clinical import diagnoses
         ("Diagnoses include adjustment disorder with both anxiety and depressed mood. Next.",
          ["adjustment disorder with both anxiety and depressed mood"]),
         ("Diagnoses include morbid obesity (BMI 44) and hypertension. Next.", ["morbid obesity", "hypertension"]),
+        # Numbered lists: one item a line, or inline up to the next number; commas stay inside.
+        ("Diagnoses:\n1. Lumbar facet arthropathy\n2. Depressive disorder, not otherwise specified\nNext line.",
+         ["Lumbar facet arthropathy", "Depressive disorder, not otherwise specified"]),
+        ("Impression: 1. Medial meniscus tear. 2. Chondromalacia of the knee. 3.\nKnee pain, compensatory.\nNext.",
+         ["Medial meniscus tear", "Chondromalacia of the knee", "Knee pain, compensatory"]),
+        ("Dx: 1. R knee OA s/p TKA 2. DM type 2. W/S: TTD.", ["R knee OA s/p TKA", "DM type 2"]),
+        ("Diagnoses: 1. Post-laminectomy syndrome, lumbar; 2. Left S1 radiculopathy, chronic.\nNext.",
+         ["Post-laminectomy syndrome, lumbar", "Left S1 radiculopathy, chronic"]),
+        # A bare spinal level after "at" continues the diagnosis that places it.
+        ("Diagnoses include disc protrusion at L4-5 and L5-S1 and radiculopathy. Next.",
+         ["disc protrusion at L4-5 and L5-S1", "radiculopathy"]),
         ("Diagnoses include left hip [strain and bursitis. Next.", ["left hip strain", "bursitis"]),
     ],
 )

@@ -76,10 +76,16 @@ def test_mentions_pain_scores(sentence, scores):
         ("She returned to modified duty on 2/1/16.", ("modified_duty", "2016-02-01")),
         ("He is working full duty.", ("full_duty", None)),
         ("He was declared permanent and stationary on March 3, 2016.", ("permanent_and_stationary", "2016-03-03")),
+        # A sentence that opens with its date reports a visit: the statements after it share the date.
+        ("On 08/14/13 her low back pain was severe. She was working modified duty.", ("modified_duty", "2013-08-14")),
+        ("PR 01/06/14: clicking with abduction. O'Brien's positive. W/S: modified duty.", ("modified_duty", "2014-01-06")),
+        # The injury's date is not a visit's.
+        ("On 1-22-12 he stepped off a loading dock. He is working full duty.", ("full_duty", None)),
     ],
 )
 def test_mentions_work_status(sentence, status):
-    assert [(w.status, w.date) for w in _summary(sentence).work_status] == [status]
+    text = "Date of Injury: 01/22/2012\n" + "CLINICAL CASE SUMMARY\n" + sentence + "\n"
+    assert [(w.status, w.date) for w in extract_text(text).work_status] == [status]
 
 
 def test_mentions_pyrush_sentence_splitter_is_available():

@@ -35,6 +35,7 @@ def _rules() -> dict:
         "dx_qualifier": re.compile(header["diagnoses"]["qualifier"], re.IGNORECASE),
         "dx_unsplit": re.compile(header["diagnoses"]["unsplit"], re.IGNORECASE),
         "dx_not": re.compile(header["diagnoses"]["not_a_diagnosis"], re.IGNORECASE),
+        "dx_numbered": header["diagnoses"]["numbered_item"],
         "pain": fastre.compile(mentions["pain"]["score"], re.IGNORECASE),
         "pain_cue": fastre.compile(mentions["pain"]["cue"], re.IGNORECASE),
         "visit_cue": fastre.compile(mentions["visit_cue"], re.IGNORECASE),
@@ -105,7 +106,10 @@ def diagnoses(text: str, start: int, end: int) -> list[str]:
     found: list[str] = []
     seen: set[str] = set()
     for m in _cues(rules, text, start, end):
-        for part in _list_items(text, m.end(), end, label=m.group().rstrip().endswith(":")):
+        parts = _numbered_items(text, m.end(), end)
+        if parts is None:
+            parts = _list_items(text, m.end(), end, label=m.group().rstrip().endswith(":"))
+        for part in parts:
             if part.lower() not in seen:
                 seen.add(part.lower())
                 found.append(part)
@@ -132,6 +136,54 @@ def _cues(rules: dict, text: str, start: int, end: int) -> Iterator[re.Match[str
 
 
 _SEMICOLON = re.compile(r"\s*;\s*(?:and\s+|or\s+)?", re.IGNORECASE)
+_SPACES = re.compile(r"\s*")
+_ITEM_END = re.compile(r"[.;](?:\s|$)|\n\s*\n")
+# How far a numbered list may run after its cue (characters).
+_NUMBERED_REACH = 1500
+
+
+@lru_cache(maxsize=32)
+def _number(n: int) -> re.Pattern[str]:
+    return re.compile(_rules()["dx_numbered"].replace("{n}", str(n)))
+
+
+def _numbered_items(text: str, begin: int, end: int) -> Optional[list[str]]:
+    """The items of a numbered list that starts right after a cue, or None when none starts there.
+
+    One item a line when the list starts on a new line ("Diagnoses:" / "1. A" / "2. B");
+    otherwise item n runs to the number n+1 or to the end of its sentence ("1. A. 2. B, left.").
+    """
+    first = _number(1).match(text, _SPACES.match(text, begin).end())
+    if not first:
+        return None
+    limit = min(end, begin + _NUMBERED_REACH)
+    one_a_line = "\n" in text[begin:first.start()]
+    items: list[str] = []
+    position, n = first.end(), 1
+    while position < limit:
+        following = _number(n + 1).search(text, position, limit)
+        if one_a_line:
+            line_end = text.find("\n", position, limit)
+            line_end = limit if line_end < 0 else line_end
+            # A wrapped item runs on to the next number when that number opens a nearby line.
+            near = following and text.count("\n", line_end, following.start()) <= 1 \
+                and text[text.rfind("\n", 0, following.start()) + 1:following.start()].strip() == ""
+            stop = following.start() if near else line_end
+        else:
+            sentence = _ITEM_END.search(text, position, limit)
+            stop = sentence.start() if sentence else limit
+            near = following and (following.start() < stop or not text[stop:following.start()].strip(" .;\n"))
+            if near and following.start() < stop:
+                stop = following.start()
+        items.append(re.sub(r"\s+", " ", text[position:stop]).strip(" .;,"))
+        if not near:
+            break
+        position, n = following.end(), n + 1
+    kept = []
+    for item in map(_clean_item, items):
+        if item and re.search(r"[a-z]", item, re.IGNORECASE) and len(item.split()) <= _MAX_JOINED_WORDS:
+            kept.append(item)
+    return kept
 
 
 def _list_items(text: str, begin: int, end: int, label: bool = False) -> list[str]:
