@@ -112,6 +112,28 @@ def test_items_professional_review_decision_from_conclusion():
     assert item.guideline_sources == ["ACOEM"]
 
 
+def test_items_professional_review_guideline_lines_item_by_item():
+    text = (
+        "MEDICAL PROFESSIONAL REVIEW\nIMR Case Number: CM14-0200201\nDate of Injury: 2/2/2012\n"
+        "ISSUE AT DISPUTE:\n1. Front-wheeled walker\n2. 3-in-1 commode\n"
+        "CASE SUMMARY:\nThe claimant is a 68-year-old woman after a knee replacement.\n"
+        "MEDICAL TREATMENT GUIDELINE(S) RELIED UPON BY PROFESSIONAL REVIEWER AND WHY:\n"
+        "1. Front-wheeled walker\nClaims Administrator guideline: Decision based on ODG Knee & Leg.\n"
+        "MAXIMUS guideline: Decision based on ODG Knee & Leg, Section(s): Walking aids (canes, crutches,\n"
+        "braces, orthoses, & walkers).\nODG addresses walking aids directly.\n"
+        "2. 3-in-1 commode\nClaims Administrator guideline: Decision based on ODG Knee & Leg.\n"
+        "MAXIMUS guideline: Decision based on ODG Knee & Leg, Section(s): Durable medical equipment (DME).\n"
+        "ODG sets out when bathroom equipment is durable medical equipment.\n"
+        "RATIONALE FOR WHY THE REQUESTED TREATMENT/SERVICE IS/WAS NOT MEDICALLY NECESSARY:\n"
+        "1. Front-wheeled walker: the request is medically necessary.\n"
+        "2. 3-in-1 commode: the request is not medically necessary.\n"
+    )
+    walker, commode = extract_text(text).items
+    assert walker.claims_administrator_guideline == "Decision based on ODG Knee & Leg."
+    assert walker.guideline_sections == ["Walking aids (canes, crutches, braces, orthoses, & walkers)"]
+    assert commode.maximus_guideline == "Decision based on ODG Knee & Leg, Section(s): Durable medical equipment (DME)."
+
+
 def test_items_letter_without_items_warns():
     record = extract_text("Case Number: CM16-0000002\nCLINICAL CASE SUMMARY\nThe worker is 30 years old.\n")
     assert record.items == []

@@ -61,6 +61,25 @@ def test_services_classification(service, category, region, side, quantity):
             ["Special Studies", "Diagnostic Criteria"],
         ),  # a chapter name with commas between two section lists
         ("Decision based on Other Medical Treatment Guidelines www.mdguidelines.com.", ["Other"], []),
+        # A semicolon or comma that opens the next source ends the section list.
+        (
+            "Decision based on MTUS Neck and Upper Back Complaints, Section(s): Surgical Considerations; "
+            "ODG Neck & Upper Back (Acute & Chronic), Section(s): Fusion, anterior cervical.",
+            ["MTUS", "ODG"],
+            ["Surgical Considerations", "Fusion, anterior cervical"],
+        ),
+        (
+            "Decision based on MTUS Shoulder Complaints, Section(s): Special Studies, the Official Disability "
+            "Guidelines (ODG), Shoulder (Acute & Chronic), Section(s): MR arthrogram.",
+            ["MTUS", "ODG"],
+            ["Special Studies", "MR arthrogram"],
+        ),
+        (
+            "Decision based on MTUS Chronic Pain Medical Treatment Guidelines, Section(s): Psychological evaluations; "
+            "and Non-MTUS Citation Gatchel RJ, Okifuji A. Evidence-based data. J Pain 2006.",
+            ["MTUS", "Other"],
+            ["Psychological evaluations"],
+        ),
     ],
 )
 def test_services_guideline_sources_and_sections(line, sources, sections):

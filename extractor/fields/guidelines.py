@@ -25,6 +25,7 @@ def _rules() -> dict:
             r"(?:\b(?:19|20)\d{2}\b|\bchapter\b|\bGuidelines\b(?:\s*\([A-Z]+\))?),?\s*$"
         ),
         "known": sorted(data["known_sections"], key=len, reverse=True),
+        "next_source": fastre.compile(data["next_source"], re.IGNORECASE),
     }
 
 
@@ -65,6 +66,9 @@ def sections(line: Optional[str]) -> list[str]:
         # next chapter that names its own sections (", and Chronic Pain ... 2016, Section(s):").
         stop = re.search(r"\.\s+[A-Z]|\.$", rest)
         segment = rest[: stop.start()] if stop else rest
+        source = rules["next_source"].search(segment)
+        if source:
+            segment = segment[: source.start()]
         if i + 1 < len(labels):
             chapter = rules["chapter"].search(segment)
             if chapter:

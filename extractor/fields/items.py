@@ -161,6 +161,7 @@ def _review_items(text: str, sections: list[Section]) -> list[FoundItem]:
         for m in re.finditer(r"[^.\n]+(?:\.(?!\d)|\n|$)", text[r.body_start:r.end]):
             sentences.append((r.body_start + m.start(), r.body_start + m.end(), m.group()))
     blocks = _item_blocks(text, rationale[0], [service for service, _, _ in lines]) if rationale else None
+    guide_values = _guideline_blocks(text, guideline[0], [service for service, _, _ in lines]) if guideline else None
     items = []
     for index, (service, start, end) in enumerate(lines):
         span = (rationale[0].body_start, rationale[0].end) if rationale else None
@@ -175,9 +176,35 @@ def _review_items(text: str, sections: list[Section]) -> list[FoundItem]:
             chosen = [s for s in sentences if len(words & _words(s[2])) >= max(1, len(words) // 2)]
         decision, _ = _conclusion(chosen)
         values = {"claims_administrator_guideline": None, "maximus_guideline": guide_text,
+                  **(guide_values[index] if guide_values else {}),
                   "rationale": _squash(text[span[0]:span[1]]).lstrip(": ") if span else None}
         items.append(FoundItem(service, decision, start, end, values, span))
     return items
+
+
+def _guideline_blocks(text: str, guideline: Section, services: list[str]) -> Optional[list[dict]]:
+    """Each item's guideline lines where the guideline section gives them item by item.
+
+    "2. Front-wheeled walker" / "Claims Administrator guideline: ..." / "MAXIMUS guideline: ..." /
+    a sentence on why: each labelled value runs to the end of its paragraph. None when the
+    section is one text for all items (it is then every item's MAXIMUS guideline).
+    """
+    labels = _rules()["label_blocks"]
+    if not labels["maximus_guideline"].search(text, guideline.body_start, guideline.end):
+        return None
+    blocks = _item_blocks(text, guideline, services) if len(services) > 1 else [(guideline.body_start, guideline.end)]
+    if not blocks:
+        return None
+    found = []
+    for start, end in blocks:
+        values = {}
+        for name in ("claims_administrator_guideline", "maximus_guideline"):
+            m = labels[name].search(text, start, end)
+            if m:
+                paragraph_end = text.find("\n", m.end(), end)
+                values[name] = _squash(text[m.end():end if paragraph_end < 0 else paragraph_end]) or None
+        found.append(values)
+    return found
 
 
 def _item_blocks(text: str, rationale: Section, services: list[str]) -> Optional[list[tuple[int, int]]]:
