@@ -137,3 +137,10 @@ def test_mentions_without_the_entity_table_read_span_extensions(nlp):
     without = nlp.get_pipe("extractor_mentions")(doc)._.imr_fields["mentions"]
     assert with_table == without
     assert any(m["negated"] for m in without) and any(m["strength"] for m in without)
+
+
+def test_mentions_shorthand_negative_either_side():
+    record = _summary("Exam: drop arm neg, Neer's +. Negative Spurling's test.")
+    got = {m.text: m.negated for m in record.mentions}
+    assert got["drop arm"] and got["Spurling's test"]
+    assert not got["Neer's"]  # "neg" reaches back only: the next comma item stands on its own
