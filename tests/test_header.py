@@ -105,3 +105,17 @@ def test_header_reviewer_board_name_is_not_a_specialty():
         "with added certification in Headache Medicine, and is licensed in California.\n"
     )
     assert extract_text(text).reviewer.specialties == ["Neurology", "Headache Medicine"]
+
+
+def test_header_specialty_line_joined_to_the_next_sentence_ends_at_the_specialty():
+    text = ("Case Number: CM15-0000001\nCLINICAL CASE SUMMARY\nA summary.\n"
+            "State(s) of Licensure: California\n"
+            "Certification(s)/Specialty: Physical Medicine & Rehabilitation, Pain Medicine\n"
+            "The reviewer has no material professional, familial or financial affiliation with any party.\n")
+    assert extract_text(text).reviewer.specialties == ["Physical Medicine & Rehabilitation", "Pain Medicine"]
+
+
+def test_header_injury_date_told_by_how_it_happened():
+    text = ("MEDICAL PROFESSIONAL REVIEW\nCASE SUMMARY:\nThe claimant is a 34-year-old laborer who fell eight feet "
+            "from a scaffold on 04/19/2015 and sustained an ankle fracture. He was seen on 5/1/2015.\n")
+    assert extract_text(text).dates.injury == "2015-04-19"

@@ -56,6 +56,30 @@ def _states(value: str) -> list[str]:
     return states
 
 
+# Words after a known specialty in one comma part, the first capitalised, that mean the line
+# ran on into prose.
+_RUN_ON_WORDS = 2
+
+
+def _listed_specialties(value: str) -> list[str]:
+    """The comma list after the specialty label, as printed; it ends where a known specialty runs
+    on into the next sentence ("Pain Medicine The reviewer has no material ..."), which a
+    wrapped line joined to it."""
+    known = _rules()["specialty_re"]
+    found = []
+    for part in value.split(","):
+        part = part.strip().rstrip(".")
+        if not part:
+            continue
+        m = known.match(part)
+        rest = part[m.end():].split() if m else []
+        if len(rest) > _RUN_ON_WORDS and rest[0][:1].isupper():  # "of the Hand" continues the name
+            found.append(part[:m.end()])
+            break
+        found.append(part)
+    return found
+
+
 def _sentences_with(text: str, cue: re.Pattern[str]) -> list[str]:
     return [s for s in re.split(r"(?<=[.;])\s+|\n", text) if cue.search(s)]
 
@@ -70,8 +94,7 @@ def reviewer(text: str, sections: list[Section]) -> tuple[list[str], list[str]]:
         licensure = _states(_line_after(text, m))
     m = rules["specialty"].search(text)
     if m:
-        value = _line_after(text, m)
-        specialties = [s.strip().rstrip(".") for s in value.split(",") if s.strip().rstrip(".")]
+        specialties = _listed_specialties(_line_after(text, m))
     if licensure and specialties:
         return licensure, specialties
     # Prose credentials ("board certified in ... and licensed in ..."): qualifications first.
