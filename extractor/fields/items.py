@@ -197,14 +197,19 @@ def _guideline_blocks(text: str, guideline: Section, services: list[str]) -> Opt
         return None
     found = []
     for start, end in blocks:
+        hits = sorted((m.start(), m.end(), name) for name in ("claims_administrator_guideline", "maximus_guideline")
+                      if (m := labels[name].search(text, start, end)))
         values = {}
-        for name in ("claims_administrator_guideline", "maximus_guideline"):
-            m = labels[name].search(text, start, end)
-            if m:
-                paragraph_end = text.find("\n", m.end(), end)
-                values[name] = _squash(text[m.end():end if paragraph_end < 0 else paragraph_end]) or None
-        found.append(values)
+        for i, (_, body_start, name) in enumerate(hits):
+            body_end = hits[i + 1][0] if i + 1 < len(hits) else end
+            # The line ends with its sentence; a "why" sentence may follow on the next line.
+            line_end = _GUIDELINE_LINE_END.search(text, body_start, body_end)
+            values[name] = _squash(text[body_start:line_end.start() if line_end else body_end]) or None
+        found.append({k: v for k, v in values.items() if v})
     return found
+
+
+_GUIDELINE_LINE_END = re.compile(r"(?<=\.)[ \t]*\n")
 
 
 def _item_blocks(text: str, rationale: Section, services: list[str]) -> Optional[list[tuple[int, int]]]:
