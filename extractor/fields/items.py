@@ -250,13 +250,20 @@ def find_items(text: str, sections: list[Section], layout: str) -> list[FoundIte
 
 def describe(item: FoundItem) -> dict:
     """Classification and guideline fields of an item (what the record stores beyond the text)."""
-    ca = item.fields.get("claims_administrator_guideline")
-    mx = item.fields.get("maximus_guideline")
+    described = _describe(item.service, item.fields.get("claims_administrator_guideline"),
+                          item.fields.get("maximus_guideline"))
+    return {key: list(value) if isinstance(value, tuple) else value for key, value in described.items()}
+
+
+# Services and guideline lines repeat from letter to letter (the guideline lines are templates):
+# each distinct one is classified once per process.
+@lru_cache(maxsize=8192)
+def _describe(service: str, ca: Optional[str], mx: Optional[str]) -> dict:
     return {
-        "category": services.category(item.service),
-        "body_region": services.body_region(item.service),
-        "laterality": services.laterality(item.service),
-        "quantity": services.quantity(item.service),
-        "guideline_sources": guidelines.sources(ca, mx),
-        "guideline_sections": guidelines.sections(mx),
+        "category": services.category(service),
+        "body_region": services.body_region(service),
+        "laterality": services.laterality(service),
+        "quantity": services.quantity(service),
+        "guideline_sources": tuple(guidelines.sources(ca, mx)),
+        "guideline_sections": tuple(guidelines.sections(mx)),
     }

@@ -43,15 +43,28 @@ def _labels() -> _Labels:
     return _Labels()
 
 
+_COLON_AT_LINE_END = re.compile(r":[ \t]*(?=\r|\n|\Z)")
+
+
+def _line_start(text: str, position: int) -> int:
+    """Where the line holding ``position`` starts."""
+    return max(text.rfind("\n", 0, position), text.rfind("\r", 0, position)) + 1
+
+
 def looks_interleaved(text: str) -> bool:
     """True when a page's plain text has header labels standing on lines without their values."""
-    lines = text.splitlines()
     alone = 0
-    for i, line in enumerate(lines):
-        if not line.rstrip().endswith(":"):
-            continue  # cheap: a label without its value ends its line with the colon
+    # Only a line that ends with its colon can be a label without its value: those lines are
+    # found with one search, not by splitting every line of the page.
+    for m in _COLON_AT_LINE_END.finditer(text):
+        start = _line_start(text, m.start())
+        line = text[start:m.end()].rstrip()
         # A label alone on its line, or wrapped over two ("Date of UR" / "Decision:").
-        wrapped = i and ":" not in lines[i - 1] and _only_labels(f"{lines[i - 1]} {line}")
+        wrapped = False
+        if start > 0:
+            before_end = start - 2 if text.startswith("\r\n", start - 2) else start - 1
+            before = text[_line_start(text, before_end):before_end]
+            wrapped = ":" not in before and _only_labels(f"{before} {line}")
         if _only_labels(line) or wrapped:
             alone += 1
             if alone >= _MIN_LABEL_ONLY_LINES:
