@@ -76,6 +76,9 @@ def run(
     out: Path = typer.Option(..., "--out", "-o", help="Dataset folder to write."),
     fmt: str = typer.Option("parquet", "--format", "-f", help="parquet, csv or jsonl."),
     workers: int = typer.Option(0, "--workers", "-w", help="Worker processes (0: all cores)."),
+    in_process: bool = typer.Option(
+        False, "--in-process",
+        help="Run letters in this process, not in workers (debugging, profiling): a crash in a C library stops the run."),
     batch_size: int = typer.Option(500, help="Letters per part file."),
     pdf_backend: str = typer.Option("pypdfium2", help="pypdfium2 (fast) or pdfplumber (layout)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
@@ -141,7 +144,7 @@ def run(
         with bar:
             summary = run_local(inputs, out, fmt=fmt, workers=workers, batch_size=batch_size,
                                 pdf_backend=pdf_backend, on_result=tick, resume=resume, time_limit=time_limit,
-                                ocr=ocr, memory_limit=memory_limit)
+                                ocr=ocr, memory_limit=memory_limit, in_process=in_process)
     except OSError as exc:
         # The writer took back the batch it could not finish: the dataset holds only complete
         # batches, and --resume continues from the last one.

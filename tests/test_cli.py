@@ -69,6 +69,20 @@ def test_cli_run_writes_every_table_and_loses_nothing(tmp_path, mixed_inputs, fm
     assert set(errors["stage"]) <= {"read", "record"}
 
 
+def test_cli_run_in_process_gives_the_same_tables(tmp_path, mixed_inputs):
+    tables = {}
+    for mode in ([], ["--in-process"]):
+        out = tmp_path / (mode[0].strip("-") if mode else "workers")
+        result = runner.invoke(app, ["run", str(mixed_inputs), "--out", str(out), "--no-progress", "--workers", "1", *mode])
+        assert result.exit_code == 1  # the bad inputs
+        tables[out.name] = {t: read_table(out, t).sort_values("doc_id").reset_index(drop=True)
+                            for t in ("letters", "errors")}
+    assert len(tables["workers"]["letters"]) == 2
+    for table in ("letters", "errors"):
+        pd.testing.assert_frame_equal(tables["workers"][table].drop(columns=["seconds"], errors="ignore"),
+                                      tables["in-process"][table].drop(columns=["seconds"], errors="ignore"))
+
+
 def test_cli_run_all_good_exits_zero_and_prints_a_summary(tmp_path):
     out = tmp_path / "out"
     result = runner.invoke(app, ["run", str(LETTER), "--out", str(out), "--no-progress"])

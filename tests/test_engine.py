@@ -189,7 +189,8 @@ def test_engine_memory_limit_is_lifted_after_reading():
     assert len(bytearray(256 << 20)) == 256 << 20
 
 
-def test_engine_crashed_worker_costs_one_letter(tmp_path, letters, monkeypatch):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_engine_crashed_worker_costs_one_letter(tmp_path, letters, monkeypatch, workers):
     bad = letters / "letter-007.txt"
     real = local.extract_letters
 
@@ -199,7 +200,7 @@ def test_engine_crashed_worker_costs_one_letter(tmp_path, letters, monkeypatch):
         return real(data, path=path, **kwargs)
 
     monkeypatch.setattr(local, "extract_letters", crashes)
-    summary = local.run_local([str(letters)], tmp_path / "out", workers=2, time_limit=0)
+    summary = local.run_local([str(letters)], tmp_path / "out", workers=workers, time_limit=0)
     errors = read_table(tmp_path / "out", "errors")
     assert summary.letters == 23 and summary.errors == 1
     assert errors.loc[0, "path"] == str(bad) and errors.loc[0, "error"] == "E012"

@@ -200,14 +200,17 @@ def run_local(
     ocr: bool = True,
     memory_limit: float = 0,
     letters_per_worker: int = LETTERS_PER_WORKER,
+    in_process: bool = False,
 ) -> RunSummary:
     """Extract every input into the dataset folder ``out``; return the summary.
 
     With ``resume`` the inputs already committed by an earlier run of the same folder are
     skipped; without it, an earlier run's tables in ``out`` are replaced. ``time_limit``
     (seconds) and ``memory_limit`` (MB that reading one file may add) cost a letter that breaks
-    them, never the run; 0 turns either off. With several workers, the worker processes are
-    replaced after about ``letters_per_worker`` letters each (0: never).
+    them, never the run; 0 turns either off. The worker processes are replaced after about
+    ``letters_per_worker`` letters each (0: never). ``in_process`` runs the letters in this
+    process instead (for debugging and profiling): the limits still apply, but a crash inside
+    a C library, or a hang where the time limit's signal cannot reach, stops the run.
     """
     started = time.perf_counter()
     summary = RunSummary()
@@ -235,8 +238,8 @@ def run_local(
     options = (pdf_backend, time_limit, ocr, memory_limit)
     results = (
         (process_path(p, *options) for p in tasks())
-        if workers <= 1
-        else _pool_results(tasks(), workers, options, letters_per_worker)
+        if in_process
+        else _pool_results(tasks(), max(1, workers), options, letters_per_worker)
     )
     for result in results:
         _account(summary, writer, seen, result)
