@@ -532,6 +532,8 @@ def _print_summary(summary, out: Path) -> None:
     for stage, count in sorted(summary.error_stages.items()):
         table.add_row(f"errors at {stage}", str(count))
     table.add_row("time", f"{summary.seconds:.1f} s ({summary.rate:.1f} letters/s)")
+    if getattr(summary, "worker_peak_mb", None):
+        table.add_row("largest worker's peak memory", f"{summary.worker_peak_mb:.0f} MB")
     Console().print(table)
 
 

@@ -93,7 +93,7 @@ def test_engine_time_limits_cost_one_letter_each_and_name_the_step(tmp_path, let
 
     monkeypatch.setattr(extract_module, "read_bytes", read_bytes)
     monkeypatch.setattr(extract_module, "_run", run)
-    summary = local.run_local([str(letters)], tmp_path / "out", workers=2, time_limit=3)
+    summary = local.run_local([str(letters)], tmp_path / "out", workers=2, time_limit=3, start_method="fork")
     errors = read_table(tmp_path / "out", "errors").set_index("path")
     assert summary.letters == 22 and summary.errors == 2
     assert set(read_table(tmp_path / "out", "letters")["path"]) == {
@@ -121,7 +121,7 @@ def test_engine_worker_stuck_past_the_time_limit_costs_one_letter(tmp_path, lett
 
     monkeypatch.setattr(extract_module, "read_bytes", read_bytes)
     monkeypatch.setattr(local, "_STUCK_GRACE", 2.0)
-    summary = local.run_local([str(folder)], tmp_path / "out", workers=2, time_limit=1)
+    summary = local.run_local([str(folder)], tmp_path / "out", workers=2, time_limit=1, start_method="fork")
     errors = read_table(tmp_path / "out", "errors")
     assert summary.letters == 5 and summary.errors == 1
     assert errors.loc[0, "path"] == str(folder / "letter-002.txt") and errors.loc[0, "error"] == "E010"
@@ -161,7 +161,7 @@ def test_engine_memory_limit_costs_one_letter_each(tmp_path, letters, monkeypatc
         return real_read(data, **kwargs)
 
     monkeypatch.setattr(extract_module, "read_bytes", read_bytes)
-    summary = local.run_local([str(folder)], tmp_path / "out", workers=2, time_limit=60, memory_limit=512)
+    summary = local.run_local([str(folder)], tmp_path / "out", workers=2, time_limit=60, memory_limit=512, start_method="fork")
     errors = read_table(tmp_path / "out", "errors").set_index("path")
     letters_table = read_table(tmp_path / "out", "letters")
     assert summary.letters == 24 and summary.errors == 2, errors.to_dict("records")
@@ -200,7 +200,7 @@ def test_engine_crashed_worker_costs_one_letter(tmp_path, letters, monkeypatch, 
         return real(data, path=path, **kwargs)
 
     monkeypatch.setattr(local, "extract_letters", crashes)
-    summary = local.run_local([str(letters)], tmp_path / "out", workers=workers, time_limit=0)
+    summary = local.run_local([str(letters)], tmp_path / "out", workers=workers, time_limit=0, start_method="fork")
     errors = read_table(tmp_path / "out", "errors")
     assert summary.letters == 23 and summary.errors == 1
     assert errors.loc[0, "path"] == str(bad) and errors.loc[0, "error"] == "E012"
@@ -213,8 +213,8 @@ def test_engine_replaces_workers_after_their_share_of_letters(tmp_path, letters,
         return real(data, path=f"{path}|{os.getpid()}", **kwargs)
 
     monkeypatch.setattr(local, "extract_letters", tagged)
-    summary = local.run_local([str(letters)], tmp_path / "recycled", workers=2, letters_per_worker=3)
-    local.run_local([str(letters)], tmp_path / "kept", workers=2, letters_per_worker=0)
+    summary = local.run_local([str(letters)], tmp_path / "recycled", workers=2, letters_per_worker=3, start_method="fork")
+    local.run_local([str(letters)], tmp_path / "kept", workers=2, letters_per_worker=0, start_method="fork")
 
     def workers(out):
         return {p.rsplit("|", 1)[1] for p in read_table(out, "letters")["path"]}

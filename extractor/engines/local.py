@@ -61,6 +61,7 @@ class RunSummary:
     seconds: float = 0.0
     resumed: int = 0  # inputs skipped because an earlier run committed them
     bundles: int = 0  # files that held several letters (one record each)
+    worker_peak_mb: Optional[float] = None  # the largest worker's peak resident memory (Linux)
     layouts: Counter = field(default_factory=Counter)
     error_stages: Counter = field(default_factory=Counter)
 
@@ -201,6 +202,7 @@ def run_local(
     memory_limit: float = 0,
     letters_per_worker: int = LETTERS_PER_WORKER,
     in_process: bool = False,
+    start_method: Optional[str] = None,
 ) -> RunSummary:
     """Extract every input into the dataset folder ``out``; return the summary.
 
@@ -211,6 +213,7 @@ def run_local(
     ``letters_per_worker`` letters each (0: never). ``in_process`` runs the letters in this
     process instead (for debugging and profiling): the limits still apply, but a crash inside
     a C library, or a hang where the time limit's signal cannot reach, stops the run.
+    ``start_method`` picks how workers start (see :func:`pool_context`).
     """
     started = time.perf_counter()
     summary = RunSummary()
@@ -239,7 +242,7 @@ def run_local(
     results = (
         (process_path(p, *options) for p in tasks())
         if in_process
-        else _pool_results(tasks(), max(1, workers), options, letters_per_worker)
+        else _pool_results(tasks(), max(1, workers), options, letters_per_worker, start_method, summary)
     )
     for result in results:
         _account(summary, writer, seen, result)
@@ -250,8 +253,21 @@ def run_local(
     return summary
 
 
+def pool_context(start_method: Optional[str] = None):
+    """How worker processes start: forked from a fork server that built the pipeline once
+    (:mod:`extractor.engines.worker`) where the platform has one, else spawned. ``fork``
+    (children of this process, which see its state) is for tests that patch the extractor."""
+    methods = mp.get_all_start_methods()
+    method = start_method or ("forkserver" if "forkserver" in methods else "spawn")
+    context = mp.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(["extractor.engines.worker"])
+    return context
+
+
 def _pool_results(paths: Iterator[str], workers: int, options: tuple,
-                  letters_per_worker: int = LETTERS_PER_WORKER):
+                  letters_per_worker: int = LETTERS_PER_WORKER, start_method: Optional[str] = None,
+                  summary: Optional[RunSummary] = None):
     """Results in input order from worker processes, a bounded number in flight (flat memory).
 
     A worker that dies (a crash inside a C library) breaks the pool: the letters in flight are
@@ -261,7 +277,7 @@ def _pool_results(paths: Iterator[str], workers: int, options: tuple,
     After ``letters_per_worker`` letters per worker the pool is drained and replaced: spaCy's
     vocabulary keeps every new word it meets, so a long-lived worker grows with the archive.
     """
-    context = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
+    context = pool_context(start_method)
     window = workers * 4  # tasks in flight
     pending: deque = deque()  # (paths, future of their results), in input order
 
@@ -306,8 +322,10 @@ def _pool_results(paths: Iterator[str], workers: int, options: tuple,
             if letters_per_worker and state["submitted"] >= letters_per_worker * workers:
                 while pending:  # finish the letters in flight, then start fresh workers
                     yield from next_results()
+                _note_peak(state["pool"], summary)
                 state["pool"].shutdown(wait=True)
-                _trim_memory()  # the fresh workers are forked from this process: keep it small
+                if context.get_start_method() == "fork":
+                    _trim_memory()  # the fresh workers are forked from this process: keep it small
                 state["pool"] = new_pool()
                 state["submitted"] = 0
             try:
@@ -320,7 +338,20 @@ def _pool_results(paths: Iterator[str], workers: int, options: tuple,
         while pending:
             yield from next_results()
     finally:
+        _note_peak(state["pool"], summary)
         state["pool"].shutdown(wait=True, cancel_futures=True)
+
+
+def _note_peak(pool: ProcessPoolExecutor, summary: Optional[RunSummary]) -> None:
+    """Keep the largest peak resident memory (VmHWM) of the pool's live workers (Linux only)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            with open(f"/proc/{process.pid}/status") as status:
+                peak_mb = int(status.read().split("VmHWM:")[1].split()[0]) / 1024
+        except (OSError, IndexError, ValueError):
+            continue  # not Linux, or the worker has gone
+        if summary is not None:
+            summary.worker_peak_mb = max(summary.worker_peak_mb or 0.0, peak_mb)
 
 
 def _trim_memory() -> None:
