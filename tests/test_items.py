@@ -157,3 +157,32 @@ def test_items_guideline_sections_keep_brackets_and_stop_at_a_second_chapter():
                     "and on the Official Disability Guidelines (ODG), Neck and Upper Back chapter, "
                     "Section(s): Magnetic resonance imaging (MRI).") == [
         "Special Studies", "Magnetic resonance imaging (MRI)"]
+
+
+def test_items_professional_review_issue_lines_with_their_decisions():
+    text = (
+        "MEDICAL PROFESSIONAL REVIEW\nIMR Case Number: CM17-0100001\nDate of Injury: 2/2/2015\n"
+        "ISSUE AT DISPUTE:\n1. Botox injections for migraines 155 units: Upheld\n"
+        "2. Bilateral greater occipital nerve blocks: Overturned\n"
+        "CASE SUMMARY:\nThe claimant is a 41-year-old woman with daily headaches.\n"
+        "RATIONALE FOR WHY THE REQUESTED TREATMENT/SERVICE IS/WAS NOT MEDICALLY NECESSARY:\n"
+        "Botox: the criteria are not met.\nNerve blocks: an option for occipital neuralgia.\n"
+    )
+    botox, blocks = extract_text(text).items
+    assert (botox.service, botox.decision) == ("Botox injections for migraines 155 units", "upheld")
+    assert (blocks.service, blocks.decision) == ("Bilateral greater occipital nerve blocks", "overturned")
+
+
+def test_items_sentence_form_with_labelled_guideline_lines():
+    text = (
+        "MAXIMUS FEDERAL SERVICES, INC.\nIndependent Medical Review\nCase Number: CM13-0000002\n"
+        "IMR DECISION(S) AND RATIONALE(S)\n"
+        "1. Bilateral hearing aids is medically necessary and appropriate.\n"
+        "Claims Administrator guideline: Decision based on Non-MTUS Citation ODG Head, Hearing aids.\n"
+        "MAXIMUS guideline: The Expert Reviewer based his/her decision on the ODG Head, Hearing aids.\n"
+        "Decision rationale: Hearing loss from the blast is documented.\n"
+    )
+    item = extract_text(text).items[0]
+    assert item.claims_administrator_guideline == "Decision based on Non-MTUS Citation ODG Head, Hearing aids."
+    assert item.maximus_guideline == "the ODG Head, Hearing aids."
+    assert item.decision == "overturned" and item.rationale.startswith("Hearing loss")

@@ -30,6 +30,15 @@ from extractor.fields import guidelines, services
         ("Pulsed Ultrasound 2 times a week for 4 weeks", "physical_therapy", None, None, "2x4"),  # therapeutic ultrasound
         ("Knee brace for the left and right knee", "dme", "knee", "bilateral", None),
         ("Physical therapy 1 to 2 times per week for 4 weeks", "physical_therapy", None, None, "1-2x4"),
+        # Talk therapies, memberships and rides are none of the named categories.
+        ("Cognitive behavioral therapy 6 sessions", "other", None, None, "6 sessions"),
+        ("Gym membership for 6 months", "other", None, None, None),
+        ("Transportation to and from medical appointments", "other", None, None, None),
+        ("Psychiatric medication management, 6 visits", "consultation", None, None, "6 visits"),
+        ("Vitamin D level", "lab", None, None, None),  # a drug's name, but a blood test
+        ("Bilateral hearing aids", "dme", "head", "bilateral", None),
+        ("Dental implants for teeth 8 and 9", "surgery", "head", None, None),
+        ("Botox injections for migraines 155 units", "injection", "head", None, "155 units"),
     ],
 )
 def test_services_classification(service, category, region, side, quantity):

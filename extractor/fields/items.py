@@ -143,11 +143,16 @@ def _review_items(text: str, sections: list[Section]) -> list[FoundItem]:
         return []
     body = text[issue[0].body_start:issue[0].end]
     lines = []
+    labelled: dict[int, str] = {}  # issue lines that carry their own decision ("...: Upheld")
     offset = issue[0].body_start
     for raw in body.split("\n"):
         stripped = raw.strip().lstrip(":").strip()
         if stripped and not rules["issue_skip"].search(stripped):
             service = rules["issue_strip"].sub("", stripped).strip().rstrip(".;")
+            label = rules["label"].match(service)
+            if label:
+                labelled[len(lines)] = rules["values"][label.group("decision").lower()]
+                service = label.group("line").strip().rstrip(".;")
             if service:
                 start = offset + raw.find(stripped)
                 lines.append((service, start, start + len(stripped)))
@@ -174,7 +179,7 @@ def _review_items(text: str, sections: list[Section]) -> list[FoundItem]:
         else:
             words = _words(service)
             chosen = [s for s in sentences if len(words & _words(s[2])) >= max(1, len(words) // 2)]
-        decision, _ = _conclusion(chosen)
+        decision = labelled.get(index) or _conclusion(chosen)[0]
         values = {"claims_administrator_guideline": None, "maximus_guideline": guide_text,
                   **(guide_values[index] if guide_values else {}),
                   "rationale": _squash(text[span[0]:span[1]]).lstrip(": ") if span else None}
