@@ -46,6 +46,14 @@ from extractor.fields.clinical import diagnoses
         ("Dx: 1. R knee OA s/p TKA 2. DM type 2. W/S: TTD.", ["R knee OA s/p TKA", "DM type 2"]),
         ("Diagnoses: 1. Post-laminectomy syndrome, lumbar; 2. Left S1 radiculopathy, chronic.\nNext.",
          ["Post-laminectomy syndrome, lumbar", "Left S1 radiculopathy, chronic"]),
+        ("Diagnoses:\n1) post-traumatic headache, chronic; 2) chronic migraine without aura; 3) occipital\n"
+         "neuralgia, bilateral.\nNext.",
+         ["post-traumatic headache, chronic", "chronic migraine without aura", "occipital neuralgia, bilateral"]),
+        ("Diagnoses are complex regional pain syndrome type I of the right upper extremity and crush injury "
+         "of the right hand. Next.",
+         ["complex regional pain syndrome type I of the right upper extremity", "crush injury of the right hand"]),
+        # A clause the list ran into is not a diagnosis.
+        ("She is treated for tendinitis, while noting that carpal tunnel was possible. Next.", ["tendinitis"]),
         # A bare spinal level after "at" continues the diagnosis that places it.
         ("Diagnoses include disc protrusion at L4-5 and L5-S1 and radiculopathy. Next.",
          ["disc protrusion at L4-5 and L5-S1", "radiculopathy"]),

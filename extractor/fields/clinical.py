@@ -14,7 +14,7 @@ from ..resources import read_csv, read_json
 # Where a list written with semicolons ("a; b; and c") ends: the end of its sentence.
 _SENTENCE_END = re.compile(r"[.:]\s|\.$|\n")
 _SEMICOLON_LIST = re.compile(r";\s*(?:and|or)\s", re.IGNORECASE)
-_MAX_DIAGNOSIS_WORDS = 9
+_MAX_DIAGNOSIS_WORDS = 12
 _MAX_JOINED_WORDS = 16  # ICD-10 wording: "strain of unspecified muscle, fascia and tendon at ..."
 
 
@@ -157,7 +157,9 @@ def _numbered_items(text: str, begin: int, end: int) -> Optional[list[str]]:
     if not first:
         return None
     limit = min(end, begin + _NUMBERED_REACH)
-    one_a_line = "\n" in text[begin:first.start()]
+    # One item a line when the second number opens a line ("1. A" / "2. B"), else inline.
+    second = _number(2).search(text, first.end(), limit)
+    one_a_line = second is not None and not text[text.rfind("\n", 0, second.start()) + 1:second.start()].strip()
     items: list[str] = []
     position, n = first.end(), 1
     while position < limit:
