@@ -79,6 +79,10 @@ def test_mentions_pain_scores(sentence, scores):
         # A sentence that opens with its date reports a visit: the statements after it share the date.
         ("On 08/14/13 her low back pain was severe. She was working modified duty.", ("modified_duty", "2013-08-14")),
         ("PR 01/06/14: clicking with abduction. O'Brien's positive. W/S: modified duty.", ("modified_duty", "2014-01-06")),
+        # A date the status lasts until is not the date it was given; a dated report is a visit.
+        ("Seen on 01/14/2016 for knee pain. Work status: off work until 03/15/2016.", ("ttd", "2016-01-14")),
+        ("The treating physician's report of 06/28/2017 describes back pain. He is not currently working.",
+         ("not_working", "2017-06-28")),
         # The injury's date is not a visit's.
         ("On 1-22-12 he stepped off a loading dock. He is working full duty.", ("full_duty", None)),
     ],

@@ -93,11 +93,16 @@ def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 def sentence_date(text: str, sentence: tuple[int, int], position: int) -> Optional[str]:
     """The date a sentence ties to ``position``: the nearest one before it, else the first after."""
-    found = list(find_dates(text, sentence[0], sentence[1]))
+    found = [d for d in find_dates(text, sentence[0], sentence[1])
+             if not _UNTIL.search(text, max(sentence[0], d.start - 12), d.start)]
     before = [d for d in found if d.end <= position]
     if before:
         return before[-1].iso
     return found[0].iso if found else None
+
+
+# "off work until 03/15/2016": a date a statement lasts until is not the date it was made.
+_UNTIL = re.compile(r"\b(?:until|through|thru|till)\s*$", re.IGNORECASE)
 
 
 def diagnoses(text: str, start: int, end: int) -> list[str]:
