@@ -164,7 +164,7 @@ def _numbered_items(text: str, begin: int, end: int) -> Optional[list[str]]:
     limit = min(end, begin + _NUMBERED_REACH)
     # One item a line when the second number opens a line ("1. A" / "2. B"), else inline.
     second = _number(2).search(text, first.end(), limit)
-    one_a_line = second is not None and not text[text.rfind("\n", 0, second.start()) + 1:second.start()].strip()
+    one_a_line = second is not None and _opens_line(text, second.start())
     items: list[str] = []
     position, n = first.end(), 1
     while position < limit:
@@ -174,7 +174,7 @@ def _numbered_items(text: str, begin: int, end: int) -> Optional[list[str]]:
             line_end = limit if line_end < 0 else line_end
             # A wrapped item runs on to the next number when that number opens a nearby line.
             near = following and text.count("\n", line_end, following.start()) <= 1 \
-                and text[text.rfind("\n", 0, following.start()) + 1:following.start()].strip() == ""
+                and _opens_line(text, following.start())
             stop = following.start() if near else line_end
         else:
             sentence = _ITEM_END.search(text, position, limit)
@@ -191,6 +191,11 @@ def _numbered_items(text: str, begin: int, end: int) -> Optional[list[str]]:
         if item and re.search(r"[a-z]", item, re.IGNORECASE) and len(item.split()) <= _MAX_JOINED_WORDS:
             kept.append(item)
     return kept
+
+
+def _opens_line(text: str, position: int) -> bool:
+    """True when only spaces stand between the line's start and ``position``."""
+    return not text[text.rfind("\n", 0, position) + 1:position].strip()
 
 
 def _list_items(text: str, begin: int, end: int, label: bool = False) -> list[str]:
