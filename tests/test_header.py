@@ -119,3 +119,8 @@ def test_header_injury_date_told_by_how_it_happened():
     text = ("MEDICAL PROFESSIONAL REVIEW\nCASE SUMMARY:\nThe claimant is a 34-year-old laborer who fell eight feet "
             "from a scaffold on 04/19/2015 and sustained an ankle fracture. He was seen on 5/1/2015.\n")
     assert extract_text(text).dates.injury == "2015-04-19"
+
+
+def test_header_patient_in_shorthand():
+    record = extract_text("CLINICAL CASE SUMMARY\nPt is a 44 y/o male laborer w/ DOI 4/2/12.\n")
+    assert (record.patient.age, record.patient.sex) == (44, "male")

@@ -1,5 +1,7 @@
 """Disputed items: the label form, the 2013-14 sentence form, professional review, many items."""
 
+import pytest
+
 from extractor import extract_text
 
 DECISIONS = "IMR ISSUES, DECISIONS AND RATIONALES\nThe Final Determination was based on decisions for the disputed items/services set forth below:\n"
@@ -186,3 +188,39 @@ def test_items_sentence_form_with_labelled_guideline_lines():
     assert item.claims_administrator_guideline == "Decision based on Non-MTUS Citation ODG Head, Hearing aids."
     assert item.maximus_guideline == "the ODG Head, Hearing aids."
     assert item.decision == "overturned" and item.rationale.startswith("Hearing loss")
+
+
+def test_items_guideline_lines_under_rationale_used_by_headings():
+    text = (
+        "MAXIMUS FEDERAL SERVICES, INC.\nIndependent Medical Review\nCase Number: CM13-0000003\n"
+        "IMR DECISION(S) AND RATIONALE(S)\n"
+        "1. Right carpal tunnel release is medically necessary and appropriate.\n\n"
+        "Rationale Used by the Claims Administrator/UR Vendor:\n\n"
+        "The Claims Administrator based its decision on the ACOEM Practice Guidelines, Chapter 11, page 270.\n\n"
+        "Rationale Used by Medical Reviewer:\n\n"
+        "The Physician Reviewer based his/her decision on the MTUS/ACOEM Practice Guidelines, Chapter 11.\n\n"
+        "Decision rationale:\n\nSymptoms persist after splinting.\n"
+    )
+    item = extract_text(text).items[0]
+    assert item.claims_administrator_guideline == "the ACOEM Practice Guidelines, Chapter 11, page 270."
+    assert item.maximus_guideline == "the MTUS/ACOEM Practice Guidelines, Chapter 11."
+
+
+@pytest.mark.parametrize("services", [["Lidoderm 5% patch #30", "Urine drug screen"], ["Lidoderm 5% patch #30"]])
+def test_items_professional_review_guideline_line_after_the_items_name(services):
+    lines = {"Lidoderm 5% patch #30": "Decision based on MTUS Chronic Pain Medical Treatment Guidelines 2009, "
+                                      "Section(s): Lidoderm (lidocaine patch).",
+             "Urine drug screen": "Decision based on MTUS Chronic Pain Medical Treatment Guidelines 2009, "
+                                  "Section(s): Drug testing."}
+    numbered = list(enumerate(services, start=1))
+    text = (
+        "MEDICAL PROFESSIONAL REVIEW\nIMR Case Number: CM16-0100002\nDate of Injury: 2/2/2014\n"
+        "ISSUE AT DISPUTE:\n" + "".join(f"{i}. {s}: Upheld\n" for i, s in numbered)
+        + "CASE SUMMARY:\nThe applicant is a 58-year-old man with back pain.\n"
+        "MEDICAL TREATMENT GUIDELINE(S) RELIED UPON BY PROFESSIONAL REVIEWER AND WHY:\n"
+        + "".join(f"{i}. {s}: {lines[s]}\nThe MTUS addresses this directly.\n" for i, s in numbered)
+        + "RATIONALE FOR WHY THE REQUESTED TREATMENT/SERVICE IS/WAS NOT MEDICALLY NECESSARY:\nNot supported.\n"
+    )
+    items = extract_text(text).items
+    assert [i.maximus_guideline for i in items] == [lines[s] for s in services]
+    assert items[0].guideline_sections == ["Lidoderm (lidocaine patch)"]

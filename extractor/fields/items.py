@@ -191,19 +191,29 @@ def _guideline_blocks(text: str, guideline: Section, services: list[str]) -> Opt
     """Each item's guideline lines where the guideline section gives them item by item.
 
     "2. Front-wheeled walker" / "Claims Administrator guideline: ..." / "MAXIMUS guideline: ..." /
-    a sentence on why: each labelled value runs to the end of its paragraph. None when the
-    section is one text for all items (it is then every item's MAXIMUS guideline).
+    a sentence on why: each labelled value runs to the end of its paragraph. Without labels
+    ("1. Lidoderm 5% patch #30: Decision based on ..."), what follows the item's name is its
+    MAXIMUS guideline. None when the section is one text for all items (it is then every item's
+    MAXIMUS guideline).
     """
     labels = _rules()["label_blocks"]
-    if not labels["maximus_guideline"].search(text, guideline.body_start, guideline.end):
-        return None
-    blocks = _item_blocks(text, guideline, services) if len(services) > 1 else [(guideline.body_start, guideline.end)]
+    labelled = labels["maximus_guideline"].search(text, guideline.body_start, guideline.end) is not None
+    if len(services) > 1:
+        blocks = _item_blocks(text, guideline, services)
+    else:  # one item: labelled lines, or a section that opens with the item's name
+        opening = text[guideline.body_start:guideline.end].lstrip(" :\n").split("\n", 1)[0].lower()
+        named = bool(services) and re.sub(r"^\d{1,2}\s*[.)]\s*", "", opening).startswith(_squash(services[0]).lower())
+        blocks = [(guideline.body_start, guideline.end)] if labelled or named else None
     if not blocks:
         return None
     found = []
-    for start, end in blocks:
+    for service, (start, end) in zip(services, blocks):
         hits = sorted((m.start(), m.end(), name) for name in ("claims_administrator_guideline", "maximus_guideline")
                       if (m := labels[name].search(text, start, end)))
+        if not hits:  # the item's name, then its guideline line
+            named = text.lower().find(_squash(service).lower(), start, end)
+            after = _NAME_END.match(text, named + len(_squash(service))) if named >= 0 else None
+            hits = [(start, after.end() if after else start, "maximus_guideline")]
         values = {}
         for i, (_, body_start, name) in enumerate(hits):
             body_end = hits[i + 1][0] if i + 1 < len(hits) else end
@@ -214,6 +224,7 @@ def _guideline_blocks(text: str, guideline: Section, services: list[str]) -> Opt
     return found
 
 
+_NAME_END = re.compile(r"\s*[:.\-\u2013]?\s*")
 _GUIDELINE_LINE_END = re.compile(r"(?<=\.)[ \t]*\n")
 
 
