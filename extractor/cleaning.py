@@ -268,11 +268,25 @@ def _drops_hyphen(prev: str, nxt: str, source: str) -> bool:
             and not found(rf"\b{first}\b(?!\ufffe|-[ \t]*(?:\r\n|\r|\n|\f))"))
 
 
+def _blanks_around(lines: list[_Line], drop: set[int]) -> set[int]:
+    """Blank lines next to dropped furniture: the page layout's spacing, not a paragraph break
+    ("... and the" / "" / "Page 1 of 3" / "" / "Achilles reflexes ...")."""
+    blanks: set[int] = set()
+    for i in drop:
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(lines) and j not in drop and not lines[j].text.strip():
+                blanks.add(j)
+                j += step
+    return blanks
+
+
 def clean_pages(pages: list[str]) -> CleanText:
     """Clean page texts into one letter text with an offset map."""
     source = "\f".join(pages)
     lines = _split_lines(pages)
     drop = _furniture(lines, len(pages))
+    drop |= _blanks_around(lines, drop)
     kept = [ln for i, ln in enumerate(lines) if i not in drop]
     blank = sum(1 for ln in kept if not ln.text.strip())
     # Double-spaced dumps put a blank line after every line: there blank lines mean nothing.

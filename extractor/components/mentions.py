@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 
 from .. import fastre
 from ..dates import find_dates
-from ..fields.clinical import visit_date
+from ..fields.clinical import visit_date, visit_headings
 from ..resources import read_json
 from .letter_tokenizer import doc_text
 from .sentences import sentence_bounds
@@ -129,6 +129,8 @@ class LetterMentions:
             return cue_ends[key]
 
         injury = fields["dates"]["injury"]
+        summary = [(x["body_start"], x["end"]) for x in fields["sections"] if x["category"] == "case_summary"]
+        heading = visit_headings(text, *(summary[0] if summary else (0, len(text))))
         mentions = []
         previous_end = -1
         last_finding = None
@@ -189,7 +191,8 @@ class LetterMentions:
                 last_finding = (sent_start, date)
             if date is None and label in self.visit_labels and section == "case_summary" and not historical:
                 date = visit_date(text, sent_index, lambda i: (starts[i], ends[i]), dates,
-                                  self.visit_cue, self.visit_reach, self.visit_lead, injury)
+                                  self.visit_cue, self.visit_reach, self.visit_lead, injury) \
+                    or heading(start_char)
             if label in self.service_labels:
                 if sent_index not in requests:
                     requests[sent_index] = bool(self.request.search(sent_text))

@@ -41,6 +41,7 @@ def _rules() -> dict:
         "visit_cue": fastre.compile(mentions["visit_cue"], re.IGNORECASE),
         "visit_reach": mentions["visit_carry_sentences"],
         "visit_lead": fastre.compile(mentions["visit_lead"], re.IGNORECASE),
+        "visit_heading": re.compile(mentions["visit_heading"], re.IGNORECASE | re.MULTILINE),
         "work": fastre.compile(
             "|".join(
                 rf"(?P<w{i}>{re.escape(r['phrase'])})" if r["phrase"].isupper() else rf"(?P<w{i}>(?i:{re.escape(r['phrase'])}))"
@@ -281,10 +282,31 @@ def visit_date(text: str, index: int, span: Callable[[int], tuple[int, int]],
     return None
 
 
+def visit_headings(text: str, start: int, end: int) -> Callable[[int], Optional[str]]:
+    """``heading(position)``: the date of the last dated visit heading before ``position``.
+
+    A line that is only a heading ("Progress report 12/15/2015:") dates the paragraphs under it
+    ("Subjective: ...", "Objective: ...", "Plan: ...") up to the next heading.
+    """
+    found: list[tuple[int, str]] = []
+    for m in _rules()["visit_heading"].finditer(text, start, end):
+        date = next(find_dates(text, m.start("date"), m.end("date")), None)
+        if date:
+            found.append((m.end(), date.iso))
+    ends = [e for e, _ in found]
+
+    def heading(position: int) -> Optional[str]:
+        i = bisect_right(ends, position) - 1
+        return found[i][1] if i >= 0 else None
+
+    return heading
+
+
 def _dater(text: str, spans: list[tuple[int, int]], injury: Optional[str]) -> Callable[[int, int], Optional[str]]:
-    """``date_of(i, position)``: the date sentence i gives a statement at ``position``, or the
-    date of the visit the sentence reports (see :func:`visit_date`)."""
+    """``date_of(i, position)``: the date sentence i gives a statement at ``position``, the date
+    of the visit the sentence reports (see :func:`visit_date`), or its visit heading's."""
     rules = _rules()
+    heading = visit_headings(text, spans[0][0], spans[-1][1]) if spans else (lambda position: None)
     found_dates: dict[int, list] = {}
 
     def dated(i: int) -> list:
@@ -295,7 +317,8 @@ def _dater(text: str, spans: list[tuple[int, int]], injury: Optional[str]) -> Ca
     def date_of(index: int, position: int) -> Optional[str]:
         return (sentence_date(text, spans[index], position)
                 or visit_date(text, index, spans.__getitem__, dated, rules["visit_cue"], rules["visit_reach"],
-                               rules["visit_lead"], injury))
+                               rules["visit_lead"], injury)
+                or heading(spans[index][0]))
 
     return date_of
 
