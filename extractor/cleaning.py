@@ -28,6 +28,10 @@ _SHORT_LINE = 70
 # A next word counts as fitting on a line when line, space and word stay under this share of
 # the wrap width (proportional fonts put fewer wide characters on a line).
 _FITS_SHARE = 0.75
+# A line this share of the wrap width long is full: the next word did not fit on it.
+_FULL_SHARE = 0.9
+# Narrower texts (a few short lines) give no reliable wrap width for that.
+_MIN_FULL_WIDTH = 60
 
 
 @dataclass
@@ -75,6 +79,8 @@ class _Rules:
         self.decision_alone = re.compile(rf"^\s*(?:{words})\s*[.:]?\s*$", re.IGNORECASE)
         self.ends_decision = re.compile(rf"(?:{words})\s*[.]?\s*$", re.IGNORECASE)
         self.list_item = re.compile(data["list_marker"])
+        self.ends_paragraph = re.compile(data["ends_paragraph"], re.IGNORECASE)
+        self.guideline_paragraph = re.compile(data["guideline_paragraph"], re.IGNORECASE)
         # One alternation: a line is furniture when any pattern matches at its start.
         self.drop_line = re.compile("|".join(f"(?:{p})" for p in data["drop_line"]), re.IGNORECASE)
         self.char_map = str.maketrans(data["char_map"])
@@ -191,10 +197,11 @@ def _wrap_width(lines: list) -> int:
     return lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
 
 
-def _joiner(prev: str, nxt: str, width: int = 0) -> str:
+def _joiner(prev: str, nxt: str, width: int = 0, guideline: bool = False) -> str:
     """How two consecutive non-blank lines are glued: '' (hyphen), ' ' (wrap) or '\n'.
 
-    ``width`` is the letter's wrap width (0: unknown)."""
+    ``width`` is the letter's wrap width (0: unknown); ``guideline``: the paragraph so far is a
+    guideline line."""
     rules = _rules()
     p, n = prev.rstrip(), nxt.strip()
     if rules.decision_alone.match(n):
@@ -217,6 +224,11 @@ def _joiner(prev: str, nxt: str, width: int = 0) -> str:
     # A short list item followed by a capitalised line: the list ended, prose resumes.
     if rules.list_item.match(p) and n[:1].isupper() and len(p) < _SHORT_LINE:
         return "\n"
+    # A full line that ends a sentence ends there only because the next word did not fit: the
+    # paragraph goes on ("... in all digits." / "There was no thenar atrophy ...").
+    if p.endswith(".") and not guideline and width >= _MIN_FULL_WIDTH and len(p) >= _FULL_SHARE * width and n[:1].isupper() \
+            and ":" not in p and ":" not in n and not rules.list_item.match(n) and not rules.ends_paragraph.search(p):
+        return " "
     if p.endswith((".", "!", "?", ":", '."', ".'")):
         return "\n"
     # A short line whose next word would have fitted on it was not wrapped there: a list of
@@ -299,6 +311,8 @@ def clean_pages(pages: list[str]) -> CleanText:
     seen_page = set()
     prev: _Line | None = None
     pending_blank = False
+    guideline = False  # the current paragraph opened as a guideline line
+    guideline_paragraph = _rules().guideline_paragraph
     for line in kept:
         stripped = line.text.strip()
         if not stripped:
@@ -308,11 +322,13 @@ def clean_pages(pages: list[str]) -> CleanText:
             if line.after_hyphen:
                 glue = ""  # pypdfium2 already joined these lines at a hyphen
             else:
-                glue = "\n" if pending_blank else _joiner(prev.text, stripped, width)
+                glue = "\n" if pending_blank else _joiner(prev.text, stripped, width, guideline)
             if glue:
                 out.append(glue)
                 runs.append((prev.raw_end,))
                 length += len(glue)
+                if glue == "\n":
+                    guideline = guideline_paragraph.search(stripped) is not None
             elif out[-1].endswith("-") and _drops_hyphen(out[-1], stripped, source):
                 out[-1] = out[-1][:-1]
                 runs[-1] = runs[-1][:-1]
@@ -328,6 +344,8 @@ def clean_pages(pages: list[str]) -> CleanText:
         out.append(collapsed)
         runs.append(positions)
         length += len(collapsed)
+        if prev is None:
+            guideline = guideline_paragraph.search(stripped) is not None
         prev = line
     text = "".join(out)
     # Pages with no kept line start where the next kept text starts.

@@ -89,3 +89,28 @@ def test_cleaning_keeps_a_short_line_whose_next_word_would_have_fitted():
 def test_cleaning_joins_a_line_that_ends_with_a_semicolon():
     page = "Diagnoses: knee osteoarthritis, left worse than right;\nobesity; hypertension.\n"
     assert clean_pages([page]).text == "Diagnoses: knee osteoarthritis, left worse than right; obesity; hypertension."
+
+
+_WRAPPED = [  # wrapped at ~90 characters, as a PDF dump is
+    "On 01/27/2014 she described numbness and tingling in the right thumb and the index finger.",
+    "Two-point discrimination was normal at 5 mm in all digits and her grip strength was equal.",
+    "There was no thenar atrophy, and abductor pollicis brevis strength was 5/5 on the right.",
+    "She continues to work full duty at an adjusted workstation with breaks from the keyboard.",
+    "MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment Guidelines, page 9.",
+    "The MTUS addresses this request directly, so no other guideline was needed for the item.",
+    "It is short.",
+]
+
+
+def test_cleaning_a_full_line_that_ends_a_sentence_runs_on_into_the_next():
+    text = clean_pages(["\n".join(_WRAPPED)]).text
+    # The next word did not fit: one paragraph, so the visit's date reaches its last sentence.
+    assert "index finger. Two-point discrimination" in text
+    assert "equal. There was no thenar atrophy" in text and "5/5 on the right. She continues" in text
+    # A guideline line ends at its sentence: the reviewer's note on why stands on its own line.
+    assert "page 9.\nThe MTUS addresses" in text
+
+
+def test_cleaning_blank_lines_around_page_furniture_are_not_paragraph_breaks():
+    page = "Motor strength was 5/5 throughout and the\n\nPage 1 of 3\n\nAchilles reflexes were symmetric.\n"
+    assert clean_pages([page]).text == "Motor strength was 5/5 throughout and the Achilles reflexes were symmetric."
