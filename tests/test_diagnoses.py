@@ -52,6 +52,10 @@ from extractor.fields.clinical import diagnoses
         ("Diagnoses are complex regional pain syndrome type I of the right upper extremity and crush injury "
          "of the right hand. Next.",
          ["complex regional pain syndrome type I of the right upper extremity", "crush injury of the right hand"]),
+        ("Diagnoses included insomnia, adjustment disorder with mixed anxiety and depressed mood, and depressive "
+         "disorder, not otherwise specified. Next.",
+         ["insomnia", "adjustment disorder with mixed anxiety and depressed mood",
+          "depressive disorder, not otherwise specified"]),
         # A clause the list ran into is not a diagnosis.
         ("She is treated for tendinitis, while noting that carpal tunnel was possible. Next.", ["tendinitis"]),
         # A bare spinal level after "at" continues the diagnosis that places it.
