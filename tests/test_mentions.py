@@ -148,3 +148,11 @@ def test_mentions_shorthand_negative_either_side():
     got = {m.text: m.negated for m in record.mentions}
     assert got["drop arm"] and got["Spurling's test"]
     assert not got["Neer's"]  # "neg" reaches back only: the next comma item stands on its own
+
+
+def test_mentions_negation_stops_at_a_clause_with_its_own_subject():
+    record = _summary("If the therapy does not improve her sleep, he would consider a trial of trazodone. "
+                      "She has no tenderness, swelling, or erythema.")
+    got = {m.text: m.negated for m in record.mentions}
+    assert not got["trazodone"]
+    assert got["tenderness"] and got["swelling"] and got["erythema"]  # a list stays in reach

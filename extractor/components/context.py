@@ -81,18 +81,24 @@ def _clause_end(orths, marks: tuple[set, set], comma: int, end: int, sent_end: i
 
 @Language.factory(
     "extractor_context",
-    default_config={"rules": "context_rules.json", "clause_bound": ["NORMAL", "NEGATED_EXISTENCE"]},
+    default_config={"rules": "context_rules.json", "clause_bound": ["NORMAL", "NEGATED_EXISTENCE"],
+                    "clause_subjects": ["he", "she", "they", "we", "I", "it"]},
 )
 class LetterContext:
     """Sets ConText flags on ``doc.ents`` (negated, normal, historical, hypothetical, ...)."""
 
-    def __init__(self, nlp: Language, name: str, rules: str, clause_bound: list[str]) -> None:
+    def __init__(self, nlp: Language, name: str, rules: str, clause_bound: list[str],
+                 clause_subjects: list[str]) -> None:
         """Load ConText rules ``rules`` from ``models/``; backward cues of the ``clause_bound``
-        categories (and two-way cues' backward reach) stop at their own clause of a comma list."""
+        categories (and two-way cues' backward reach) stop at their own clause of a comma list,
+        and their forward reach at a comma that opens a clause with one of ``clause_subjects``
+        ("if the therapy does not help her sleep, he would consider trazodone")."""
         self.name = name
         self.clause_bound = set(clause_bound)
         strings = nlp.vocab.strings
         self.clause_marks = ({strings.add(w) for w in (",", ";", ":")}, {strings.add(w) for w in ("and", "or")})
+        subjects = {form for w in clause_subjects for form in (w, w.lower(), w.capitalize())}
+        self.subject_marks = ({strings.add(",")}, {strings.add(w) for w in subjects})
         self.comma = strings.add(",")
         self.nlp = nlp
         self.context = ConText(
@@ -129,13 +135,17 @@ class LetterContext:
                 continue  # no target in this sentence: the cue can modify nothing
             info = self._rule_info(self.strings[match_id])
             scope = _scope(info.rule, start, end, starts[sentence], bounds.ends[sentence])
-            if info.rule.category in self.clause_bound and info.rule.direction.lower() != "forward":
+            direction = info.rule.direction.lower()
+            if info.rule.category in self.clause_bound and direction in ("forward", "backward", "bidirectional"):
                 if orths is None:
                     orths = doc.to_array(ORTH).tolist()
-                clause = _clause_start(orths, self.clause_marks, start, starts[sentence])
-                scope = (max(scope[0], clause), scope[1])
-                if info.rule.direction.lower() == "bidirectional":
-                    clause = _clause_end(orths, self.clause_marks, self.comma, end, bounds.ends[sentence])
+                if direction != "forward":
+                    clause = _clause_start(orths, self.clause_marks, start, starts[sentence])
+                    scope = (max(scope[0], clause), scope[1])
+                if direction != "backward":
+                    clause = _clause_end(orths, self.subject_marks, self.comma, end, bounds.ends[sentence])
+                    if direction == "bidirectional":
+                        clause = min(clause, _clause_end(orths, self.clause_marks, self.comma, end, bounds.ends[sentence]))
                     scope = (scope[0], min(scope[1], clause))
             by_sentence[sentence][1].append(Modifier(info, start, end, *scope))
         edges = []
