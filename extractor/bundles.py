@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
-from . import fastre
 from .resources import read_json
 
 # Lines start after a newline or after the form feed that joins two pages.
@@ -44,7 +43,8 @@ class _Rules:
         flags = re.IGNORECASE | re.MULTILINE
         layouts = read_json("layouts.json")["layouts"]
         begins = "(?:" + "|".join(p for layout in layouts for p in layout["begins"]) + ")"
-        self.begins_anywhere = fastre.compile(begins, flags)
+        self.begins_anywhere = re.compile(begins, flags)
+        self.begins_here = re.compile(r"[ \t]*" + begins, flags)  # at a line start, after its indent
         labels = dict(header["dates"], priority=[header["priority"]["label"]])
         self.labels = [re.compile("|".join(patterns), flags) for patterns in labels.values()]
         self.any_label = re.compile("|".join(p.pattern for p in self.labels), flags)
@@ -71,7 +71,7 @@ def split_letters(texts: list[str]) -> list[Part]:
     whole = [Part(list(texts), 1, len(texts))]
     rules = _rules()
     joined = "\f".join(texts)
-    starts = _line_starts(joined, rules.begins_anywhere)
+    starts = _line_starts(joined, rules.begins_here)
     # The common case, decided cheaply: one header (or a letterhead and its case line, with no
     # decisions between them) is one letter.
     if len(starts) < 2 or not rules.body_title.search(joined, starts[0], starts[-1]):
@@ -94,16 +94,16 @@ def split_letters(texts: list[str]) -> list[Part]:
 
 
 def _line_starts(text: str, begins: re.Pattern[str]) -> list[int]:
-    """Where lines that open a layout start (before their indent): one search for the opening
-    words, then a look back to the line start, cheaper than trying a line start everywhere."""
-    starts = []
-    for m in begins.finditer(text):
-        start = m.start()
-        while start and text[start - 1] in " \t":
-            start -= 1
-        if start == 0 or text[start - 1] in "\n\f":
-            starts.append(start)
+    """Where lines that open a layout start (before their indent): the opening words are tried
+    at each line start only, cheaper than a search that tries every position."""
+    starts = [0] if begins.match(text, 0) else []
+    for m in _LINE_OR_PAGE_BREAK.finditer(text):
+        if begins.match(text, m.end()):
+            starts.append(m.end())
     return starts
+
+
+_LINE_OR_PAGE_BREAK = re.compile(r"[\n\f]")
 
 
 def _page_start(text: str, cut: int) -> int:

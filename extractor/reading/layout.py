@@ -43,6 +43,8 @@ def _labels() -> _Labels:
     return _Labels()
 
 
+# Header labels standing alone ("Date IMR Application Received:") are short lines.
+_MAX_LABEL_LINE = 60
 _COLON_AT_LINE_END = re.compile(r":[ \t]*(?=\r|\n|\Z)")
 
 
@@ -58,6 +60,8 @@ def looks_interleaved(text: str) -> bool:
     # found with one search, not by splitting every line of the page.
     for m in _COLON_AT_LINE_END.finditer(text):
         start = _line_start(text, m.start())
+        if m.start() - start > _MAX_LABEL_LINE:
+            continue  # a long line that ends with a colon introduces text; it is not a label
         line = text[start:m.end()].rstrip()
         # A label alone on its line, or wrapped over two ("Date of UR" / "Decision:").
         wrapped = False
