@@ -114,6 +114,7 @@ _DIGIT = re.compile(r"\d")
 _LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
 
 
+@lru_cache(maxsize=4096)
 def _is_title(text: str) -> bool:
     # ASCII letters counted by deleting them from the bytes (C speed): this runs twice on
     # every line of every letter.

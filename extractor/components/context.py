@@ -19,7 +19,7 @@ from ..resources import model_path
 from .context_graph import Modifier, RuleInfo, apply_modifiers, update_scopes
 from .matching import run_matcher
 from .sentences import sentence_bounds
-from .targets import entity_table
+from .targets import entity_spans, entity_table
 
 SPAN_ATTRS = {
     "NEGATED_EXISTENCE": {"is_negated": True},
@@ -120,7 +120,7 @@ class LetterContext:
 
     def __call__(self, doc: Doc) -> Doc:
         """Apply the rules sentence by sentence."""
-        targets = list(doc.ents)
+        targets = entity_spans(doc)
         if not targets:
             return doc
         bounds = sentence_bounds(doc)

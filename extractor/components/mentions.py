@@ -19,7 +19,7 @@ from ..fields.clinical import visit_date, visit_headings
 from ..resources import read_json
 from .letter_tokenizer import doc_text
 from .sentences import sentence_bounds
-from .targets import entity_table
+from .targets import entity_spans, entity_table
 
 
 # ConText flags a mention carries (Span extensions; False when unset).
@@ -134,7 +134,7 @@ class LetterMentions:
         mentions = []
         previous_end = -1
         last_finding = None
-        ents = list(doc.ents)
+        ents = entity_spans(doc)
         for position, ent in enumerate(ents):
             start_char, end_char = ent.start_char, ent.end_char
             info = table.get((ent.start, ent.end)) or self._read_extensions(ent)

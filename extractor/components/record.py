@@ -13,9 +13,9 @@ from .._extensions import RECORD_KEY
 from ..types import Record
 from .letter_tokenizer import TEXT_KEY, doc_text
 from .sentences import SENTENCE_BOUNDS_KEY
-from .targets import ENTITY_TABLE_KEY
+from .targets import ENTITY_SPANS_KEY, ENTITY_TABLE_KEY
 
-TRANSIENT_KEYS = (TEXT_KEY, SENTENCE_BOUNDS_KEY, ENTITY_TABLE_KEY)
+TRANSIENT_KEYS = (TEXT_KEY, SENTENCE_BOUNDS_KEY, ENTITY_TABLE_KEY, ENTITY_SPANS_KEY)
 
 
 # Exact scalar types answer with one set lookup; subclasses go on to isinstance.

@@ -75,12 +75,29 @@ class LetterTargets:
             spans.append(span)
         doc.ents = spans
         doc.user_data[ENTITY_TABLE_KEY] = table
+        doc.user_data[ENTITY_SPANS_KEY] = spans
         return doc
 
 
 # Per-Doc plain copy of what the targets and ConText components set on each entity, keyed by
 # its (start, end) tokens: reading Span extensions costs a Python lookup chain per value.
 ENTITY_TABLE_KEY = "imr_entities"
+
+
+# The entity Spans as this component built them: ``doc.ents`` builds new Span objects on each
+# read, and the next components read them once each.
+ENTITY_SPANS_KEY = "imr_entity_spans"
+
+
+def entity_spans(doc: Doc) -> list[Span]:
+    """``list(doc.ents)``, from the targets component's own list while it still describes them."""
+    spans = doc.user_data.get(ENTITY_SPANS_KEY)
+    if spans is not None:
+        iob = doc.to_array("ENT_IOB")
+        begins = (iob == 3).nonzero()[0].tolist()  # 3: an entity begins at this token
+        if begins == [span.start for span in spans]:
+            return spans
+    return list(doc.ents)
 
 
 def entity_table(doc: Doc) -> dict:

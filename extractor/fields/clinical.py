@@ -282,17 +282,23 @@ def visit_date(text: str, index: int, span: Callable[[int], tuple[int, int]],
     return None
 
 
+@lru_cache(maxsize=8)  # pain scores, work status and mentions ask for the same letter's
+def _headings(text: str, start: int, end: int) -> tuple[tuple[int, str], ...]:
+    found = []
+    for m in _rules()["visit_heading"].finditer(text, start, end):
+        date = next(find_dates(text, m.start("date"), m.end("date")), None)
+        if date:
+            found.append((m.end(), date.iso))
+    return tuple(found)
+
+
 def visit_headings(text: str, start: int, end: int) -> Callable[[int], Optional[str]]:
     """``heading(position)``: the date of the last dated visit heading before ``position``.
 
     A line that is only a heading ("Progress report 12/15/2015:") dates the paragraphs under it
     ("Subjective: ...", "Objective: ...", "Plan: ...") up to the next heading.
     """
-    found: list[tuple[int, str]] = []
-    for m in _rules()["visit_heading"].finditer(text, start, end):
-        date = next(find_dates(text, m.start("date"), m.end("date")), None)
-        if date:
-            found.append((m.end(), date.iso))
+    found = _headings(text, start, end)
     ends = [e for e, _ in found]
 
     def heading(position: int) -> Optional[str]:

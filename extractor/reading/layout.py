@@ -76,6 +76,7 @@ def looks_interleaved(text: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=4096)  # the same label lines recur from letter to letter
 def _only_labels(line: str) -> bool:
     """True for a line that holds header labels and nothing else."""
     labels = _labels().any

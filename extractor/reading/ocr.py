@@ -22,7 +22,11 @@ def available() -> bool:
 
 def needs_ocr(page_text: str) -> bool:
     """True for a page whose text layer is empty or nearly so."""
-    # str.split() drops exactly the characters str.isspace() names, in C rather than per character.
+    # Counting the common blanks is enough for a full page; str.split() drops exactly the
+    # characters str.isspace() names, in C rather than per character.
+    blanks = sum(page_text.count(ch) for ch in " \n\r\t\xa0\x0b\x0c")
+    if len(page_text) - blanks >= MIN_TEXT_CHARS:
+        return False
     return len("".join(page_text.split())) < MIN_TEXT_CHARS
 
 
