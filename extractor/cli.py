@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import time
@@ -68,6 +69,11 @@ def show(
     typer.echo(json.dumps(records[0] if len(letters) == 1 else records, indent=2, ensure_ascii=False))
     if len(records) < len(letters):
         raise typer.Exit(1)
+
+
+# Workers of a command-line run fork from a server that built the pipeline once: their memory
+# stays flat however long the run (see extractor.engines.local.pool_context).
+_FORKSERVER = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else None
 
 
 @app.command()
@@ -144,7 +150,8 @@ def run(
         with bar:
             summary = run_local(inputs, out, fmt=fmt, workers=workers, batch_size=batch_size,
                                 pdf_backend=pdf_backend, on_result=tick, resume=resume, time_limit=time_limit,
-                                ocr=ocr, memory_limit=memory_limit, in_process=in_process)
+                                ocr=ocr, memory_limit=memory_limit, in_process=in_process,
+                                start_method=_FORKSERVER)
     except OSError as exc:
         # The writer took back the batch it could not finish: the dataset holds only complete
         # batches, and --resume continues from the last one.

@@ -254,11 +254,16 @@ def run_local(
 
 
 def pool_context(start_method: Optional[str] = None):
-    """How worker processes start: forked from a fork server that built the pipeline once
-    (:mod:`extractor.engines.worker`) where the platform has one, else spawned. ``fork``
-    (children of this process, which see its state) is for tests that patch the extractor."""
+    """How worker processes start (``multiprocessing`` start methods).
+
+    ``fork`` (the default where there is one): children of this process, started at once,
+    seeing its state, so a script needs no ``if __name__ == "__main__"`` guard. ``forkserver``
+    (what ``imr-extract run`` uses): forked from a server that built the pipeline once
+    (:mod:`extractor.engines.worker`), so workers do not carry this process's memory, which
+    grows with the archive (the doc ids seen); like ``spawn``, it re-imports the main module.
+    """
     methods = mp.get_all_start_methods()
-    method = start_method or ("forkserver" if "forkserver" in methods else "spawn")
+    method = start_method or ("fork" if "fork" in methods else "spawn")
     context = mp.get_context(method)
     if method == "forkserver":
         context.set_forkserver_preload(["extractor.engines.worker"])
