@@ -242,3 +242,15 @@ def test_engine_query_answers_sql_with_duckdb(tmp_path, letters):
         assert abs(row.uphold_rate - expected[row.category]) < 1e-9
     bad = CliRunner().invoke(app, ["query", str(tmp_path), "SELECT 1"])
     assert bad.exit_code == 2 and "no 'letters' table" in bad.output
+
+
+def test_engine_script_without_a_main_guard_runs(tmp_path, letters):
+    # The default start method forks: workers do not re-run the calling script.
+    script = tmp_path / "script.py"
+    script.write_text(
+        "from extractor.engines import run_local\n"
+        f"s = run_local([{str(letters)!r}], {str(tmp_path / 'out')!r}, workers=2)\n"
+        "print(s.letters, s.errors)\n"
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600)
+    assert done.stdout.split()[-2:] == ["24", "0"], done.stderr[-2000:]
