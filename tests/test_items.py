@@ -175,11 +175,15 @@ def test_items_professional_review_issue_lines_with_their_decisions():
     assert (blocks.service, blocks.decision) == ("Bilateral greater occipital nerve blocks", "overturned")
 
 
+# The opening of a 2013-era letter, down to its decisions.
+LETTERHEAD = ("MAXIMUS FEDERAL SERVICES, INC.\nIndependent Medical Review\nCase Number: {case}\n"
+              "IMR DECISION(S) AND RATIONALE(S)\n")
+
+
 def test_items_sentence_form_with_labelled_guideline_lines():
     text = (
-        "MAXIMUS FEDERAL SERVICES, INC.\nIndependent Medical Review\nCase Number: CM13-0000002\n"
-        "IMR DECISION(S) AND RATIONALE(S)\n"
-        "1. Bilateral hearing aids is medically necessary and appropriate.\n"
+        LETTERHEAD.format(case="CM13-0000002")
+        + "1. Bilateral hearing aids is medically necessary and appropriate.\n"
         "Claims Administrator guideline: Decision based on Non-MTUS Citation ODG Head, Hearing aids.\n"
         "MAXIMUS guideline: The Expert Reviewer based his/her decision on the ODG Head, Hearing aids.\n"
         "Decision rationale: Hearing loss from the blast is documented.\n"
@@ -192,9 +196,8 @@ def test_items_sentence_form_with_labelled_guideline_lines():
 
 def test_items_guideline_lines_under_rationale_used_by_headings():
     text = (
-        "MAXIMUS FEDERAL SERVICES, INC.\nIndependent Medical Review\nCase Number: CM13-0000003\n"
-        "IMR DECISION(S) AND RATIONALE(S)\n"
-        "1. Right carpal tunnel release is medically necessary and appropriate.\n\n"
+        LETTERHEAD.format(case="CM13-0000003")
+        + "1. Right carpal tunnel release is medically necessary and appropriate.\n\n"
         "Rationale Used by the Claims Administrator/UR Vendor:\n\n"
         "The Claims Administrator based its decision on the ACOEM Practice Guidelines, Chapter 11, page 270.\n\n"
         "Rationale Used by Medical Reviewer:\n\n"
