@@ -227,8 +227,9 @@ def _joiner(prev: str, nxt: str, width: int = 0, guideline: bool = False) -> str
         return "\n"
     # A full line that ends a sentence ends there only because the next word did not fit: the
     # paragraph goes on ("... in all digits." / "There was no thenar atrophy ...").
-    if p.endswith(".") and not guideline and width >= _MIN_FULL_WIDTH and len(p) >= _FULL_SHARE * width and n[:1].isupper() \
-            and ":" not in p and ":" not in n and not rules.list_item.match(n) and not rules.ends_paragraph.search(p):
+    full = width >= _MIN_FULL_WIDTH and len(p) >= _FULL_SHARE * width
+    if full and p.endswith(".") and n[:1].isupper() and not guideline and ":" not in p and ":" not in n \
+            and not rules.list_item.match(n) and not rules.ends_paragraph.search(p):
         return " "
     if p.endswith((".", "!", "?", ":", '."', ".'")):
         return "\n"
