@@ -92,6 +92,11 @@ def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         yield base + last, base + len(line.group())
 
 
+@lru_cache(maxsize=8)  # pain scores and work status split the same case summary
+def _sentence_spans(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
+    return tuple(sentences(text, start, end))
+
+
 def sentence_date(text: str, sentence: tuple[int, int], position: int) -> Optional[str]:
     """The date a sentence ties to ``position``: the nearest one before it, else the first after."""
     found = [d for d in find_dates(text, sentence[0], sentence[1])
@@ -333,7 +338,7 @@ def pain_scores(text: str, start: int, end: int, injury: Optional[str] = None) -
     """Pain ratings on a 0-10 scale, with the date their sentence (or its visit) gives."""
     rules = _rules()
     scores = []
-    spans = list(sentences(text, start, end))
+    spans = _sentence_spans(text, start, end)
     date_of = _dater(text, spans, injury)
     for index, sentence in enumerate(spans):
         # Every rating ends in "10"; the cue search is the costly test, most sentences fail this.
@@ -361,7 +366,7 @@ def work_status(text: str, start: int, end: int, injury: Optional[str] = None) -
     rules = _rules()
     found: list[dict] = []
     seen = set()
-    spans = list(sentences(text, start, end))
+    spans = _sentence_spans(text, start, end)
     per_sentence = _matches_by_sentence(rules["work"], text, spans, end, _WORK_STOP)
     date_of = _dater(text, spans, injury)
     for index, matches in enumerate(per_sentence):

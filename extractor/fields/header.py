@@ -52,13 +52,19 @@ def case_headers(text: str) -> list[str]:
     """Distinct case numbers that open a header line ("Case Number: CM..."): one per letter."""
     rules = _rules()
     found: list[str] = []
-    for label in rules["case_label"]:
-        for m in label.finditer(text):
-            if m.start() and text[m.start() - 1] != "\n":
-                continue
-            value = rules["case_value"].search(text, m.end(), m.end() + 40)
-            if value and value.group(1) not in found:
-                found.append(value.group(1))
+    # Case numbers are rare in a letter: each one found is checked for a label opening its line.
+    for value in rules["case_value"].finditer(text):
+        line_start = text.rfind("\n", 0, value.start()) + 1
+        starts = [line_start]
+        if line_start and not text[line_start:value.start()].strip():  # "Case Number:" / "CM15-..."
+            starts.append(text.rfind("\n", 0, line_start - 1) + 1)
+        for label, start in ((label, start) for start in starts for label in rules["case_label"]):
+            m = label.match(text, start, value.start())
+            # The label's own value: the first case number within 40 characters after it.
+            if m and value.end() <= m.end() + 40 and not rules["case_value"].search(text, m.end(), value.start()):
+                if value.group(1) not in found:
+                    found.append(value.group(1))
+                break
     return found
 
 
