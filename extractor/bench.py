@@ -217,8 +217,8 @@ def run_benchmark(corpus: Path, n: int = 200, real: Optional[Path] = None,
         # the first scenario does not pay for it and the later ones not.
         run_local([str(folder / "letter-00000.pdf")], tmp / "warm-up", workers=1, start_method=_RUN_START)
         for count in workers:
-            # With run's default limits (per-letter time and reading memory), as users run it.
-            summary = run_local([str(folder)], tmp / f"out-{count}", workers=count, batch_size=100,
+            # With run's defaults (batch size, per-letter time and reading memory), as users run it.
+            summary = run_local([str(folder)], tmp / f"out-{count}", workers=count,
                                 time_limit=120, memory_limit=2048, start_method=_RUN_START)
             timing = Timing(f"imr-extract run, PDF, {count} worker(s)", summary.letters, summary.seconds)
             pool_rates[count] = timing
