@@ -179,7 +179,9 @@ def _rows(path: str, letters: list) -> dict[str, list[dict]]:
 
 def _worker_init() -> None:
     from ..pipeline import load
+    from .worker import die_with_parent
 
+    die_with_parent()  # a killed run leaves no worker behind
     load()
 
 
