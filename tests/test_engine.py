@@ -51,6 +51,23 @@ def _tables(out: Path) -> dict:
     return frames
 
 
+def _descendants(pid: int) -> list[int]:
+    """Processes below ``pid`` (Linux /proc), children first."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = [], [pid]
+    while frontier:
+        children = [child for child, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
 def test_engine_resume_after_sigkill_gives_the_same_dataset(tmp_path, letters):
     whole = tmp_path / "whole"
     CliRunner().invoke(app, ["run", str(letters), "--out", str(whole), "--no-progress", "--batch-size", "3", "--workers", "1"])
@@ -61,8 +78,13 @@ def test_engine_resume_after_sigkill_gives_the_same_dataset(tmp_path, letters):
     deadline = time.time() + 120
     while time.time() < deadline and len(list((killed / "_state").glob("part-*.json"))) < 2:
         time.sleep(0.05)
+    helpers = _descendants(process.pid)  # its fork server and workers
     os.kill(process.pid, signal.SIGKILL)  # mid-run, between or during batches
     process.wait()
+    deadline = time.time() + 30
+    while time.time() < deadline and any(os.path.exists(f"/proc/{pid}") for pid in helpers):
+        time.sleep(0.1)
+    assert helpers and not [pid for pid in helpers if os.path.exists(f"/proc/{pid}")], "a killed run left processes"
     committed = len(list((killed / "_state").glob("part-*.json")))
     assert 0 < committed < 8, "the run should have been killed part-way"
     result = CliRunner().invoke(app, ["run", str(letters), "--out", str(killed), "--no-progress",
