@@ -4,13 +4,15 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test eval bench render model clean
+.PHONY: demo test eval floors bench render model clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@# Spark needs a Java runtime; Debian's is installed when none is on the machine.
 	@command -v java >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless)
 	@# Scanned PDF pages are read by Tesseract (Debian's tesseract-ocr).
 	@command -v tesseract >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr)
+	@# The review page's browser test runs Debian's Chromium headless (tests never install anything).
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,spark]"
@@ -20,13 +22,17 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)
 	$(BIN)/imr-extract run corpora --out out/corpus
 
-## test: run the test suite (pytest's "no tests" exit code 5 fails the build)
+## test: run the test suite (pytest's "no tests" exit code 5 fails the build; -rs lists every skip)
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -rs
 
 ## eval: score the extractor on the gold corpus (written letters and real-letter gold)
 eval: $(STAMP)
 	$(BIN)/imr-extract evaluate corpora
+
+## floors: measure the scores behind tests/thresholds.json and tests/guards.json (prints; --write to raise them)
+floors: $(STAMP)
+	$(BIN)/python scripts/floors.py
 
 ## model: train the decision model on the corpus dataset (writes models/decision.joblib, .md, .png)
 model: $(STAMP)

@@ -5,8 +5,10 @@
 >>> records = extractor.extract_letters(data)           # doctest: +SKIP
 >>> nlp = extractor.load()                              # the spaCy Language
 >>> [d._.imr_record for d in nlp.pipe(texts)]           # doctest: +SKIP
+>>> extractor.context_flags("Denies chest pain.", [(7, 17)])  # doctest: +SKIP
 """
 
+from .context_flags import context_flags, context_pipeline
 from .errors import ExtractionError
 from .extract import extract_bytes, extract_doc, extract_file, extract_letters, extract_text
 from .pipeline import build, load
@@ -18,6 +20,8 @@ __all__ = [
     "Mention",
     "Record",
     "build",
+    "context_flags",
+    "context_pipeline",
     "extract_bytes",
     "extract_doc",
     "extract_file",

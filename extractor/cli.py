@@ -228,6 +228,59 @@ def evaluate(
         console.print(f"[red]not scored[/red] {failed['letter']}: {failed['error']}")
 
 
+@app.command("evaluate-context")
+def evaluate_context_cli(
+    paths: List[Path] = typer.Argument(..., help="JSONL files (or folders) of sentences with one target each."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    errors: bool = typer.Option(False, "--errors", help="List every wrong flag: id, flag, expected, got."),
+    baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="Also score medspaCy's default ConText rules."),
+) -> None:
+    """Score ConText alone on sentences whose target spans are given (precision, recall, F1 per flag)."""
+    _setup_logging(False)
+    from .evaluate_context import evaluate_context
+
+    try:
+        report = evaluate_context(paths, baseline=baseline)
+    except (ValueError, OSError) as exc:
+        console.print(f"[red]cannot score[/red]: {exc}")
+        raise typer.Exit(2)
+    if as_json:
+        typer.echo(json.dumps(report, indent=2))
+    else:
+        table = Table(title=f"ConText on {report['sentences']} sentences, same targets (F1; precision/recall)")
+        table.add_column("flag")
+        for name in report["systems"]:
+            table.add_column(name, justify="right")
+        for flag in next(iter(report["systems"].values()))["all"]:
+            cells = []
+            for scores in report["systems"].values():
+                s = scores["all"][flag]
+                cells.append(f"{s['f1']:.3f} ({s['precision']:.2f}/{s['recall']:.2f}) n={s['n']}")
+            table.add_row(flag, *cells)
+        Console().print(table)
+    if errors:
+        for miss in report["misses"]:
+            typer.echo(f"{miss['id']}\t{miss['flag']}\texpected={miss['expected']}\tgot={miss['got']}")
+
+
+@app.command("agreement")
+def agreement_cli(
+    first: Path = typer.Argument(..., help="Folder of the first annotator's NAME.gold.json files."),
+    second: Path = typer.Argument(..., help="Folder of the second annotator's files of the same letters."),
+    letters: Optional[Path] = typer.Option(None, help="Folder of letters that gold files name with 'letter'."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Agreement of two annotators on the same letters (the second scored against the first)."""
+    _setup_logging(False)
+    from .evaluate import agreement
+
+    data = agreement(first, second, letters_dir=letters).to_dict()
+    if as_json:
+        typer.echo(json.dumps(data, indent=2))
+    else:
+        _print_report(data)
+
+
 def _print_report(data: dict) -> None:
     groups = data["groups"]
     names = [g for g in groups if g.startswith("split:")] + [g for g in groups if g.startswith("layout:")]
@@ -241,7 +294,8 @@ def _print_report(data: dict) -> None:
         table.add_column(name.replace("split:", "").replace("layout:", ""), justify="right")
     for f in fields:
         kind = next(groups[g][f]["kind"] for g in names if f in groups[g])
-        row = [f"{f} ({ {'accuracy': 'acc', 'f1': 'F1', 'recall': 'recall'}[kind] })"]
+        suffix = {"accuracy": " (acc)", "f1": " (F1)"}.get(kind, "")
+        row = [f + suffix]
         for name in names:
             cell = groups[name].get(f)
             row.append(f"{cell['micro']:.3f} [{cell['macro']:.2f}] n={cell['n']}" if cell else "")
@@ -256,8 +310,8 @@ def _print_report(data: dict) -> None:
         for key, value in data["baseline"].items():
             if key == "description":
                 continue
-            mine = ours.get(key) if key != "mentions" else ours.get("mentions")
-            value_text = f"{value.get('micro', value.get('recall')):.3f}"
+            mine = ours.get(key)
+            value_text = f"{value['micro']:.3f}"
             mine_text = f"{mine['micro']:.3f}" if mine else ""
             base.add_row(key, value_text, mine_text)
         out.print(base)

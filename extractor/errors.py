@@ -22,6 +22,7 @@ class Errors:
     E013 = "a page has no text layer and needs OCR, but the tesseract program is not installed"
     E012 = "the worker process crashed on this letter (the rest of the run went on)"
     E011 = "unsupported PDF backend '{name}'; choose pypdfium2 or pdfplumber"
+    E016 = "span {index} {span} cannot be given ConText flags: {reason}"
     E015 = ("out of memory while {step}: reading this file needed more than {limit} "
             "(a damaged or oversized PDF or scan)")
 

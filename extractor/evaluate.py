@@ -1,9 +1,10 @@
 """Scoring the extractor against gold annotations (``NAME.gold.json``), field by field.
 
-Scalar fields are scored by accuracy; lists (items, specialties, diagnoses, mentions, pain
-scores, work status) by precision / recall / F1, pooled over letters (micro) and averaged
-per letter (macro). Items are matched on their service text, then each matched item's
-fields are scored. Mentions are matched on label and text, then each ConText flag is scored.
+Scalar fields are scored by accuracy; lists (items, specialties, diagnoses, pain scores, work
+status) by precision / recall / F1, pooled over letters (micro) and averaged per letter
+(macro). Items are matched on their service text, then each matched item's fields are scored.
+Mentions are placed in the text and matched by their spans (:mod:`extractor.mention_scoring`):
+recall always, precision where the gold is blind and exhaustive, and each ConText flag as F1.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
 from .errors import ExtractionError
+from .mention_scoring import MentionTally, score_mentions
 
 SCALARS = (
     "layout", "case_number", "dates.injury", "dates.ur_denial", "dates.assigned", "dates.decision",
@@ -24,15 +26,21 @@ SCALARS = (
 )
 ITEM_FIELDS = (
     "decision", "medically_necessary", "category", "body_region", "laterality", "quantity",
+    "quantity_total", "quantity_unit", "frequency", "duration", "refills",
     "guideline_sources", "guideline_sections", "claims_administrator_guideline", "maximus_guideline",
 )
+# Lists whose order the conventions fix (first-seen order); other lists are compared as sets.
+ORDERED_FIELDS = {"items.guideline_sources", "items.guideline_sections"}
 FLAGS = ("negated", "normal", "historical", "hypothetical", "uncertain", "family", "date")
 _GOLD_KEYS = {
     "letter", "layout", "case_number", "dates", "priority", "reviewer", "patient", "diagnoses",
     "work_status", "pain_scores", "items", "mentions", "notes", "source", "warnings", "doc_id",
+    "blind", "annotator",
 }
 _ITEM_KEYS = set(ITEM_FIELDS) | {"index", "service", "rationale", "evidence", "notes"}
-_MENTION_KEYS = set(FLAGS) | {"label", "text", "normalized", "start", "end", "page", "section", "kind", "notes"}
+_MENTION_KEYS = set(FLAGS) | {
+    "label", "text", "normalized", "start", "end", "page", "section", "kind", "notes", "context"}
+SPLITS = ("dev", "test", "untuned", "real-blind", "real-tuned")
 # Two service texts are the same item when this similar (wrapped or re-spaced text).
 _SERVICE_MATCH = 0.8
 
@@ -94,6 +102,9 @@ class LetterScore:
     lists: dict[str, Counts] = field(default_factory=dict)
     misses: list[Miss] = field(default_factory=list)
     error: Optional[str] = None
+    mentions: Optional[MentionTally] = None
+    # Blind gold lists every mention of the case summary, so precision can be scored on it.
+    exhaustive: bool = False
 
 
 def _norm(value: Any) -> Any:
@@ -103,7 +114,7 @@ def _norm(value: Any) -> Any:
         text = re.sub(r"^the\s+", "", text)
         return text.replace(" - ", "-").replace("- ", "-")
     if isinstance(value, list):
-        return sorted(_norm(v) for v in value)
+        return [_norm(v) for v in value]
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
@@ -139,37 +150,6 @@ def match_items(gold: list[dict], pred: list[dict]) -> list[tuple[Optional[dict]
     matched += [(g, None) for i, g in enumerate(gold) if i not in used_g]
     matched += [(None, p) for i, p in enumerate(pred) if i not in used_p]
     return matched
-
-
-def _mention_key_match(g: dict, p: dict) -> bool:
-    if g["label"] != p["label"]:
-        return False
-    gt, pt = _norm(g["text"]), _norm(p["text"])
-    if gt == pt or (g.get("normalized") and _norm(g["normalized"]) == _norm(p["normalized"]) and (gt in pt or pt in gt)):
-        return True
-    return gt in pt or pt in gt
-
-
-def match_mentions(gold: list[dict], pred: list[dict]) -> list[tuple[Optional[dict], Optional[dict]]]:
-    """Pair gold and predicted mentions in text order on label and text.
-
-    Gold mentions are listed in reading order, so each takes the first match after the
-    previous pair's mention ("disc bulge" in the diagnosis list is not the MRI's "broad-based
-    disc bulge" further on), and any unused match only when nothing follows.
-    """
-    used: set[int] = set()
-    pairs: list[tuple[Optional[dict], Optional[dict]]] = []
-    last = -1
-    for g in gold:
-        matches = [i for i, p in enumerate(pred) if i not in used and _mention_key_match(g, p)]
-        hit = next((i for i in matches if i > last), matches[0] if matches else None)
-        if hit is None:
-            pairs.append((g, None))
-        else:
-            used.add(hit)
-            last = hit
-            pairs.append((g, pred[hit]))
-    return pairs
 
 
 def _list_counts(gold: list, pred: list, key: Callable[[Any], Any]) -> Counts:
@@ -214,7 +194,10 @@ def score_letter(gold: dict, record: dict, name: str, split: str,
 
     def check(fieldname: str, expected: Any, got: Any, about: str = "") -> None:
         right, total = score.accuracy.get(fieldname, (0, 0))
-        ok = _norm(expected) == _norm(got)
+        want, have = _norm(expected), _norm(got)
+        if fieldname not in ORDERED_FIELDS and isinstance(want, list) and isinstance(have, list):
+            want, have = sorted(want, key=str), sorted(have, key=str)
+        ok = want == have
         score.accuracy[fieldname] = (right + ok, total + 1)
         if not ok:
             score.misses.append(Miss(name, fieldname, expected, got, about))
@@ -226,11 +209,14 @@ def score_letter(gold: dict, record: dict, name: str, split: str,
     for dotted, key in (("reviewer.specialties", _norm), ("diagnoses", _norm)):
         present, expected = _get(gold, dotted)
         if present:
-            got = _get(record, dotted)[1] or []
+            expected = [_diagnosis_text(d) for d in expected or []]
+            got = [_diagnosis_text(d) for d in _get(record, dotted)[1] or []]
             counts = _list_counts(expected or [], got, key)
             score.lists[dotted] = counts
             if counts.fp or counts.fn:
                 score.misses.append(Miss(name, dotted, expected, got))
+    if any(isinstance(d, dict) and "icd10" in d for d in gold.get("diagnoses") or []):
+        _score_codes(gold["diagnoses"], record.get("diagnoses") or [], check)
     if "work_status" in gold:
         score.lists["work_status"] = _list_counts(
             gold["work_status"] or [], record.get("work_status") or [], lambda w: (w["status"], w.get("date")))
@@ -255,21 +241,30 @@ def score_letter(gold: dict, record: dict, name: str, split: str,
         score.lists["items"] = counts
     if "mentions" in gold:
         pred = mention_source if mention_source is not None else record.get("mentions") or []
-        counts = Counts()
-        for g, p in match_mentions(gold["mentions"] or [], pred):
-            if p is None:
-                counts.fn += 1
-                score.misses.append(Miss(name, f"mentions.{g['label']}", g["text"], None))
-                continue
-            counts.tp += 1
-            for flag in FLAGS:
-                if flag == "date" and "date" not in g:
-                    continue
-                check(f"mentions.{flag}", g.get(flag, None if flag == "date" else False), p.get(flag),
-                      about=f"{g['label']} {g['text']!r}")
-        # Predicted mentions are many more than an annotator lists: precision is not scored.
-        score.lists["mentions"] = counts
+        score.exhaustive = bool(gold.get("blind"))
+        score.mentions = score_mentions(gold["mentions"] or [], pred, record.get("text") or "",
+                                        summary_only=score.exhaustive)
+        from .mention_scoring import unmatched
+
+        for g in unmatched(gold["mentions"] or [], pred, record.get("text") or ""):
+            score.misses.append(Miss(name, f"mentions.{g['label']}", g["text"], None))
+        for about, flag, want, got in score.mentions.flag_misses:
+            score.misses.append(Miss(name, f"mentions.{flag}", want, got, about))
     return score
+
+
+def _diagnosis_text(diagnosis: Any) -> Any:
+    """A diagnosis as text, whether written as a string or as ``{"text", "icd10"}``."""
+    return diagnosis.get("text") if isinstance(diagnosis, dict) else diagnosis
+
+
+def _score_codes(gold: list, pred: list, check: Callable[..., None]) -> None:
+    """The ICD-10-CM code of each gold diagnosis that has one, on the diagnosis with its text."""
+    codes = {_norm(_diagnosis_text(p)): (p.get("icd10") if isinstance(p, dict) else None) for p in pred}
+    for g in gold:
+        if isinstance(g, dict) and g.get("icd10") and _norm(g["text"]) in codes:
+            check("diagnoses.icd10", g["icd10"].upper(), (codes[_norm(g["text"])] or "").upper() or None,
+                  about=g["text"])
 
 
 @dataclass
@@ -300,19 +295,40 @@ class Report:
             right, total = sum(p[0] for p in pairs), sum(p[1] for p in pairs)
             result[f] = {"micro": right / total, "macro": sum(p[0] / p[1] for p in pairs) / len(pairs),
                          "n": total, "kind": "accuracy"}
+        result.update(Report._mention_figures(letters))
         for f in sorted({f for l in letters for f in l.lists}):
             counts = [l.lists[f] for l in letters if f in l.lists]
             pooled = Counts()
             for c in counts:
                 pooled.add(c)
-            if f == "mentions":
-                # Gold lists some mentions of a letter, not all: only recall is meaningful.
-                result[f] = {"micro": pooled.recall, "macro": sum(c.recall for c in counts) / len(counts),
-                             "recall": pooled.recall, "n": pooled.tp + pooled.fn, "kind": "recall"}
-                continue
             result[f] = {"micro": pooled.f1, "macro": sum(c.f1 for c in counts) / len(counts),
                          "precision": pooled.precision, "recall": pooled.recall,
                          "n": pooled.tp + pooled.fn, "kind": "f1"}
+        return result
+
+    @staticmethod
+    def _mention_figures(letters: list[LetterScore]) -> dict[str, dict[str, Any]]:
+        """Mention figures pooled over letters; precision only over letters with blind gold."""
+        scored = [l for l in letters if l.mentions is not None]
+        if not scored:
+            return {}
+        pooled, exhaustive = MentionTally(), MentionTally()
+        for letter in scored:
+            pooled.add(letter.mentions)  # type: ignore[arg-type]
+            if letter.exhaustive:
+                exhaustive.add(letter.mentions)  # type: ignore[arg-type]
+        figures = pooled.figures(with_precision=False)
+        if any(l.exhaustive for l in scored):
+            figures.update({k: v for k, v in exhaustive.figures(with_precision=True).items()
+                            if k not in figures})
+        result: dict[str, dict[str, Any]] = {}
+        for name, (value, n) in figures.items():
+            per_letter = [l.mentions.figures(l.exhaustive).get(name) for l in scored]  # type: ignore[union-attr]
+            values = [v for v, count in (p for p in per_letter if p) if count]
+            last = name.split(".")[-1]
+            kind = "accuracy" if last == "date" else "f1" if last in FLAGS or last.endswith("f1") else "ratio"
+            result[name] = {"micro": value, "macro": sum(values) / len(values) if values else value,
+                            "n": n, "kind": kind}
         return result
 
     def to_dict(self) -> dict[str, Any]:
@@ -357,13 +373,16 @@ def letter_for(gold_path: Path, gold: dict, letters_dir: Optional[Path]) -> Path
 
 
 def split_of(gold_path: Path, gold: dict) -> str:
-    """dev / test / real, from the folder the gold file sits in."""
-    if gold.get("letter"):
-        return "real"
-    for part in reversed(gold_path.parts):
-        if part in ("dev", "test", "real"):
+    """The split a gold file belongs to: the corpus folder it sits in.
+
+    ``dev`` and ``test`` hold written letters (the rules were tuned on them), ``untuned`` written
+    letters scored once and never tuned on, ``real-blind`` blind gold of real letters and
+    ``real-tuned`` gold of real letters written with sight of the extractor's output.
+    """
+    for part in reversed(gold_path.resolve().parent.parts):
+        if part in SPLITS:
             return part
-    return gold_path.parent.name
+    return "real-tuned" if gold.get("letter") else gold_path.parent.name
 
 
 def evaluate(folders: Iterable[Path], letters_dir: Optional[Path] = None, baseline: bool = False,
@@ -375,8 +394,7 @@ def evaluate(folders: Iterable[Path], letters_dir: Optional[Path] = None, baseli
     nlp = load()
     baseline_nlp = _baseline_pipeline() if baseline else None
     letters: list[LetterScore] = []
-    base_counts = Counts()
-    base_flags: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    base_letters: list[LetterScore] = []
     for gold_path in find_gold(folders):
         name = gold_path.name[: -len(".gold.json")]
         try:
@@ -395,19 +413,16 @@ def evaluate(folders: Iterable[Path], letters_dir: Optional[Path] = None, baseli
             continue
         letters.append(score_letter(gold, record, name, split))
         if baseline_nlp is not None and gold.get("mentions"):
-            labels = {(m["start"], m["end"]): m["label"] for m in record["mentions"]}
-            pred = _baseline_mentions(baseline_nlp, record["text"], labels)
-            base = score_letter({"mentions": gold["mentions"]}, {}, name, split, mention_source=pred)
-            base_counts.add(base.lists["mentions"])
-            for key, (right, total) in base.accuracy.items():
-                base_flags[key][0] += right
-                base_flags[key][1] += total
+            pred = _baseline_mentions(baseline_nlp, record)
+            base = score_letter({"mentions": gold["mentions"], "blind": gold.get("blind")},
+                                {"text": record["text"]}, name, split, mention_source=pred)
+            base_letters.append(base)
     report = Report(letters)
     if baseline_nlp is not None:
+        figures = Report._mention_figures(base_letters)
         report.baseline = {
             "description": "medspaCy default pipeline (PyRuSH sentences, default ConText rules) on the same vocabulary",
-            "mentions": {"recall": base_counts.recall, "n": base_counts.tp + base_counts.fn},
-            **{k: {"micro": v[0] / v[1], "n": v[1]} for k, v in sorted(base_flags.items()) if v[1]},
+            **{k: {"micro": v["micro"], "n": v["n"]} for k, v in sorted(figures.items())},
         }
     return report
 
@@ -423,19 +438,55 @@ def _baseline_pipeline():
     return nlp
 
 
-def _baseline_mentions(nlp, text: str, labels: dict) -> list[dict]:
+def _baseline_mentions(nlp, record: dict) -> list[dict]:
     from spacy.util import filter_spans
 
+    text = record["text"]
+    labels = {(m["start"], m["end"]): m["label"] for m in record["mentions"]}
+    # The baseline has no sectionizer: it takes the case summary's bounds from our record.
+    summary = [(m["start"], m["end"]) for m in record["mentions"] if m.get("section") == "case_summary"]
+    low = min((s for s, _ in summary), default=0)
+    high = max((e for _, e in summary), default=0)
     doc = nlp(text)
     out = []
     for ent in filter_spans(list(doc.ents)):
         # Same spans as ours get our label (SERVICE vs TREATMENT is not ConText's job).
         label = labels.get((ent.start_char, ent.end_char), ent.label_)
         out.append({
-            "label": label, "text": ent.text,
+            "label": label, "text": ent.text, "start": ent.start_char, "end": ent.end_char,
+            "section": "case_summary" if low <= ent.start_char < high else "other",
             "normalized": (ent._.target_rule.metadata or {}).get("normalized", ent.text.lower()),
             "negated": ent._.is_negated, "normal": False, "historical": ent._.is_historical,
             "hypothetical": ent._.is_hypothetical, "uncertain": ent._.is_uncertain,
             "family": ent._.is_family, "date": None,
         })
     return out
+
+
+def agreement(first: Path, second: Path, letters_dir: Optional[Path] = None) -> Report:
+    """Agreement of two annotators: the second's files scored as if the first's were gold.
+
+    ``second`` holds one annotation per letter (any ``*.json`` naming its ``letter``); each is
+    paired with the file of the same letter under ``first``. Both annotators' mentions are
+    placed in the record's text, so mentions agree when their spans overlap, as in scoring.
+    """
+    from .extract import extract_file
+    from .mention_scoring import place_gold
+    from .pipeline import load
+
+    nlp = load()
+    firsts = {json.loads(p.read_text(encoding="utf-8")).get("letter"): p for p in find_gold([first])}
+    scores: list[LetterScore] = []
+    for path in sorted(Path(second).glob("*.json")):
+        other = json.loads(path.read_text(encoding="utf-8"))
+        gold_path = firsts.get(other.get("letter"))
+        if gold_path is None:
+            continue
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        text = extract_file(letter_for(gold_path, gold, letters_dir), nlp=nlp).text
+        placed = place_gold(other.get("mentions") or [], text)
+        mentions = [{**m, "start": span[0], "end": span[1], "section": "case_summary"}
+                    for m, span in zip(other.get("mentions") or [], placed) if span is not None]
+        record = {**other, "text": text, "mentions": mentions}
+        scores.append(score_letter({**gold, "blind": True}, record, path.name.split(".")[0], "agreement"))
+    return Report(scores)

@@ -6,7 +6,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from extractor.cli import app
-from extractor.evaluate import Counts, evaluate, match_items, match_mentions, score_letter
+from extractor.evaluate import Counts, Report, evaluate, match_items, score_letter
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,14 +25,38 @@ def test_evaluate_matches_items_on_service_text():
     assert len(matched) == 2 and any(p is not None and g is None for g, p in pairs)
 
 
-def test_evaluate_pairs_mentions_in_reading_order():
-    pred = [{"label": "FINDING", "text": t, "normalized": t} for t in ("disc bulge", "tenderness", "disc bulge")]
-    gold = [{"label": "FINDING", "text": "tenderness"}, {"label": "FINDING", "text": "broad-based disc bulge"},
-            {"label": "FINDING", "text": "disc bulge"}, {"label": "SYMPTOM", "text": "tenderness"}]
-    pairs = match_mentions(gold, pred)
-    # The second gold mention follows "tenderness": it takes the later "disc bulge", and the
-    # third, with nothing left after it, the earlier one; labels must agree.
-    assert [next(i for i, q in enumerate(pred) if q is p) if p else None for _, p in pairs] == [1, 2, 0, None]
+def test_evaluate_scores_list_order_where_the_conventions_fix_it():
+    gold = {"reviewer": {"licensure": ["Texas", "Ohio"]},
+            "items": [{"service": "MRI", "guideline_sources": ["MTUS", "ODG"]}]}
+    record = {"reviewer": {"licensure": ["Ohio", "Texas"]},
+              "items": [{"service": "MRI", "guideline_sources": ["ODG", "MTUS"]}]}
+    score = score_letter(gold, record, "x", "dev")
+    # Sources keep their first-seen order; states of licensure are a set.
+    assert score.accuracy["items.guideline_sources"] == (0, 1)
+    assert score.accuracy["reviewer.licensure"] == (1, 1)
+
+
+def test_evaluate_blind_gold_scores_precision_and_codes():
+    text = "CLINICAL CASE SUMMARY\nDiagnoses: lumbar strain. She denies numbness. Gabapentin helps."
+    gold = {"blind": True, "diagnoses": [{"text": "lumbar strain", "icd10": "S39.012A"}],
+            "mentions": [{"label": "DIAGNOSIS", "text": "lumbar strain"},
+                         {"label": "SYMPTOM", "text": "numbness", "negated": True}]}
+
+    def mention(phrase, label, **flags):
+        start = text.index(phrase)
+        return {"label": label, "text": phrase, "start": start, "end": start + len(phrase),
+                "section": "case_summary", **flags}
+
+    record = {"text": text, "diagnoses": ["lumbar strain"],
+              "mentions": [mention("lumbar strain", "DIAGNOSIS"), mention("numbness", "SYMPTOM"),
+                           mention("Gabapentin", "TREATMENT")]}
+    score = score_letter(gold, record, "x", "real-blind")
+    assert score.accuracy["diagnoses.icd10"] == (0, 1)  # the record gives no code
+    figures = Report.aggregate([score])
+    assert figures["mentions.recall"]["micro"] == 1.0
+    assert round(figures["mentions.precision"]["micro"], 3) == 0.667  # Gabapentin is not in the gold
+    assert figures["mentions.absent_found"]["micro"] == 0.0  # found, but not flagged negated
+    assert figures["mentions.negated"]["micro"] == 0.0 and figures["mentions.negated"]["kind"] == "f1"
 
 
 def test_evaluate_scores_a_letter_and_lists_misses():
@@ -69,5 +93,5 @@ def test_evaluate_cli_json_errors_and_baseline():
     report = json.loads(payload)
     assert report["letters"] >= 10
     assert "split:test" in report["groups"] and "layout:professional_review" in report["groups"]
-    assert 0 < report["baseline"]["mentions"]["recall"] <= 1
+    assert 0 < report["baseline"]["mentions.recall"]["micro"] <= 1
     assert "mentions.negated" in report["baseline"]

@@ -43,7 +43,7 @@ LETTERS_PER_WORKER = 5000
 LETTERS_PER_TASK = 4
 
 # Files that are never letters and are skipped without an error row (gold files, notes).
-_SKIP_SUFFIXES = (".gold.json", ".md", ".py", ".json")
+_SKIP_SUFFIXES = (".gold.json", ".md", ".py", ".json", ".jsonl")  # annotations and notes beside letters
 
 
 @dataclass
