@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 import extractor.extract as extract_module
 from extractor.cli import app
 from extractor.dataset import read_table
+from extractor.dataset.state import HOLD_AFTER_PARTS
 from extractor.engines import local
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,19 +75,22 @@ def test_engine_resume_after_sigkill_gives_the_same_dataset(tmp_path, letters):
     killed = tmp_path / "killed"
     command = [sys.executable, "-m", "extractor", "run", str(letters), "--out", str(killed),
                "--no-progress", "--batch-size", "3", "--workers", "1"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 120
+    # The run holds still once it has committed 2 of its 8 parts: the kill lands at that point
+    # however fast or slow the machine is.
+    env = {**os.environ, HOLD_AFTER_PARTS: "2"}
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    deadline = time.time() + 300  # only a bound on a broken run, not a timing window
     while time.time() < deadline and len(list((killed / "_state").glob("part-*.json"))) < 2:
         time.sleep(0.05)
     helpers = _descendants(process.pid)  # its fork server and workers
-    os.kill(process.pid, signal.SIGKILL)  # mid-run, between or during batches
+    os.kill(process.pid, signal.SIGKILL)
     process.wait()
     deadline = time.time() + 30
     while time.time() < deadline and any(os.path.exists(f"/proc/{pid}") for pid in helpers):
         time.sleep(0.1)
     assert helpers and not [pid for pid in helpers if os.path.exists(f"/proc/{pid}")], "a killed run left processes"
     committed = len(list((killed / "_state").glob("part-*.json")))
-    assert 0 < committed < 8, "the run should have been killed part-way"
+    assert committed == 2, "the run should have been killed after its second part"
     result = CliRunner().invoke(app, ["run", str(letters), "--out", str(killed), "--no-progress",
                                       "--batch-size", "3", "--workers", "1", "--resume"])
     assert result.exit_code == 0, result.output
@@ -103,26 +107,32 @@ def test_engine_time_limits_cost_one_letter_each_and_name_the_step(tmp_path, let
     hangs_in_reading = stuck_reading.read_bytes()
     real_read, real_run = extract_module.read_bytes, extract_module._run
 
+    def hang():
+        # The limit's timer going off, then a hang: what a letter past its limit looks like,
+        # whatever the machine's load (the limit itself is far above any letter's time).
+        signal.raise_signal(signal.SIGALRM)
+        time.sleep(600)
+
     def read_bytes(data, **kwargs):
         if data == hangs_in_reading:
-            time.sleep(60)
+            hang()
         return real_read(data, **kwargs)
 
     def run(nlp, text, source):
         if source["path"] == str(stuck_nlp):
-            time.sleep(60)
+            hang()
         return real_run(nlp, text, source)
 
     monkeypatch.setattr(extract_module, "read_bytes", read_bytes)
     monkeypatch.setattr(extract_module, "_run", run)
-    summary = local.run_local([str(letters)], tmp_path / "out", workers=2, time_limit=3, start_method="fork")
+    summary = local.run_local([str(letters)], tmp_path / "out", workers=2, time_limit=300, start_method="fork")
     errors = read_table(tmp_path / "out", "errors").set_index("path")
     assert summary.letters == 22 and summary.errors == 2
     assert set(read_table(tmp_path / "out", "letters")["path"]) == {
         str(p) for p in letters.iterdir() if p not in (stuck_reading, stuck_nlp)}
     reading, nlp = errors.loc[str(stuck_reading)], errors.loc[str(stuck_nlp)]
     assert (reading["error"], reading["stage"]) == ("E010", "read")
-    assert reading["message"] == "letter timed out after 3 s while reading the file (--time-limit)"
+    assert reading["message"] == "letter timed out after 300 s while reading the file (--time-limit)"
     assert (nlp["error"], nlp["stage"]) == ("E010", "nlp")
     assert "while extracting fields" in nlp["message"]
 
@@ -142,8 +152,10 @@ def test_engine_worker_stuck_past_the_time_limit_costs_one_letter(tmp_path, lett
         return real_read(data, **kwargs)
 
     monkeypatch.setattr(extract_module, "read_bytes", read_bytes)
-    monkeypatch.setattr(local, "_STUCK_GRACE", 2.0)
-    summary = local.run_local([str(folder)], tmp_path / "out", workers=2, time_limit=1, start_method="fork")
+    # Letters run under a limit no letter reaches, however loaded the machine; a worker counts as
+    # stuck after 15 s, far above what a task of 4 letters takes under load.
+    monkeypatch.setattr(local, "_stuck_after", lambda time_limit: 15.0 if time_limit > 0 else None)
+    summary = local.run_local([str(folder)], tmp_path / "out", workers=2, time_limit=300, start_method="fork")
     errors = read_table(tmp_path / "out", "errors")
     assert summary.letters == 5 and summary.errors == 1
     assert errors.loc[0, "path"] == str(folder / "letter-002.txt") and errors.loc[0, "error"] == "E010"

@@ -112,8 +112,6 @@ def test_layout_line_end_hyphens_furniture_and_page_numbers(backend):
     assert "State of California" not in text
 
 
-def test_layout_real_letters_stay_on_the_fast_path():
-    if not REAL.is_dir():
-        pytest.skip(f"real letters not found at {REAL}")
+def test_layout_real_letters_stay_on_the_fast_path(real_letters):
     letters = sorted(REAL.glob("*.pdf"))
     assert letters and not [p.name for p in letters if read_bytes(p.read_bytes()).layout_pages]

@@ -10,8 +10,9 @@ from typer.testing import CliRunner
 from extractor.cli import app
 from extractor.dataset import read_table
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "real" / "dev"
-pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason=f"real letters not found at {REAL}")
+from conftest import REAL
+
+pytestmark = pytest.mark.usefixtures("real_letters")
 DECISION_LINE = re.compile(r"(?:^|:)\s*(Upheld|Overturned)\s*$", re.MULTILINE)
 
 

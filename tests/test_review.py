@@ -11,9 +11,9 @@ from extractor import extract_text
 from extractor.cli import app
 from extractor.review.site import build_site, highlight
 
+from conftest import require
+
 ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
-SEED = ROOT.parent / "shared" / "samples" / "imr-sample-1.txt"
 
 
 def test_review_escapes_markup_in_letters(tmp_path):
@@ -48,17 +48,10 @@ def test_review_cli_on_letters_and_on_a_dataset(tmp_path):
 
 
 def _chromium() -> str:
-    """Chromium's path, installing Debian's package when it is missing."""
+    """Chromium's path (``make`` installs Debian's chromium; tests never install)."""
     found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found:
-        return found
-    try:
-        subprocess.run(["apt-get", "update", "-qq"], check=True, capture_output=True, timeout=300)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, capture_output=True,
-                       timeout=600, env={"DEBIAN_FRONTEND": "noninteractive", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
-    except (OSError, subprocess.SubprocessError) as exc:
-        pytest.fail(f"could not install Debian's chromium for the browser test: {exc}")
-    return shutil.which("chromium")
+    require(found is not None, "chromium not found (`make test` installs Debian's chromium)")
+    return found  # type: ignore[return-value]
 
 
 def _headless(chromium: str, *args: str) -> subprocess.CompletedProcess:
@@ -67,10 +60,9 @@ def _headless(chromium: str, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([chromium, *flags, *args], capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="seed letter not found beside the project")
-def test_review_seed_page_in_a_real_browser(tmp_path):
+def test_review_seed_page_in_a_real_browser(tmp_path, seed_text, artifacts):
     chromium = _chromium()
-    record = extract_text(SEED.read_text(encoding="utf-8"))
+    record = extract_text(seed_text)
     build_site([record], tmp_path / "site")
     page = next((tmp_path / "site").glob("letter-*.html"))
     profile = tmp_path / "profile"
@@ -81,7 +73,6 @@ def test_review_seed_page_in_a_real_browser(tmp_path):
     mark_open = dom.rfind("<mark", 0, start)
     assert "absent" in dom[mark_open:start] and "negated" in dom[mark_open:start]
     assert '<td class="upheld">Upheld</td>' in dom
-    ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / "review-seed.png"
+    shot = artifacts / "review-seed.png"
     _headless(chromium, f"--user-data-dir={profile}", f"--screenshot={shot}", "--window-size=1280,2000", page.as_uri())
     assert shot.exists() and shot.stat().st_size > 10_000

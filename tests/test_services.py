@@ -132,3 +132,20 @@ def test_body_region_is_the_first_region_named():
                     if (m := p.search(service))), default=None)
         expected = best[2] if best else (rules["fallback"][0] if rules["fallback"][1].search(service) else None)
         assert services.body_region(service) == expected, service
+
+
+# Known gaps (written by hand from real letters): each must keep failing until the rule is fixed,
+# and then shows up as a failure asking for the xfail to be removed.
+_GAP = pytest.mark.xfail(strict=True, reason="a region term matched inside a longer word")
+
+
+@pytest.mark.parametrize("service, region", [
+    pytest.param("Facet joint injections L4-5, L5-S1", "lumbar spine", marks=_GAP),  # "face" in "Facet"
+    pytest.param("Tribenzor 40/10/25mg #30", None, marks=_GAP),  # "rib" in "Tribenzor"
+    pytest.param("Distribution of TENS supplies", None, marks=_GAP),  # "rib" in "Distribution"
+    pytest.param("Digital x-ray of the lumbar spine", "lumbar spine", marks=_GAP),  # "digit" in "Digital"
+    ("MRI of the right knee", "knee"),  # a plain region
+    ("Cervical epidural steroid injection C5-6", "cervical spine"),  # a region named first
+])
+def test_services_body_region_on_whole_words_only(service, region):
+    assert services.body_region(service) == region

@@ -10,9 +10,18 @@ from typer.testing import CliRunner
 from extractor.cli import app
 from extractor.dataset import read_table
 
-pytest.importorskip("pyspark", reason="pyspark is installed by `make test` (the spark extra)")
+from conftest import require
+
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs Java; `make test` installs it")
+
+
+@pytest.fixture(autouse=True)
+def _spark_prerequisites():
+    """pyspark (the spark extra) and Java, both installed by `make test`."""
+    import importlib.util
+
+    require(importlib.util.find_spec("pyspark") is not None, "pyspark not installed (the spark extra)")
+    require(shutil.which("java") is not None, "Spark needs Java; `make test` installs it")
 
 
 def _sorted(out, table, key):

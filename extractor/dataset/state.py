@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 from typing import Optional
 
 from ..record import TABLES
 
 STATE_DIR = "_state"
+# Crash tests kill a run at a point they choose: with this set to N, a run stops doing anything
+# once it has committed N parts, and waits to be killed.
+HOLD_AFTER_PARTS = "IMR_HOLD_AFTER_PARTS"
 
 
 def commit_part(out: Path, part: int, paths: list[str], doc_ids: list[str]) -> None:
@@ -27,6 +31,10 @@ def commit_part(out: Path, part: int, paths: list[str], doc_ids: list[str]) -> N
     with open(tmp, "rb") as handle:
         os.fsync(handle.fileno())
     os.replace(tmp, target)
+    hold = os.environ.get(HOLD_AFTER_PARTS)
+    if hold and len(list(folder.glob("part-*.json"))) >= int(hold):
+        while True:  # pragma: no cover - ended by the test's SIGKILL
+            time.sleep(3600)
 
 
 def part_number(name: str) -> int:
