@@ -265,8 +265,8 @@ def evaluate_context_cli(
 
 @app.command("agreement")
 def agreement_cli(
-    first: Path = typer.Argument(..., help="Folder of the first annotator's NAME.gold.json files."),
-    second: Path = typer.Argument(..., help="Folder of the second annotator's files of the same letters."),
+    second: Path = typer.Argument(..., help="Folder of the second annotator's files."),
+    first: List[Path] = typer.Argument(..., help="Folders of the first annotators' blind NAME.gold.json files."),
     letters: Optional[Path] = typer.Option(None, help="Folder of letters that gold files name with 'letter'."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:

@@ -40,7 +40,7 @@ _GOLD_KEYS = {
 _ITEM_KEYS = set(ITEM_FIELDS) | {"index", "service", "rationale", "evidence", "notes"}
 _MENTION_KEYS = set(FLAGS) | {
     "label", "text", "normalized", "start", "end", "page", "section", "kind", "notes", "context"}
-SPLITS = ("dev", "test", "untuned", "real-blind", "real-tuned")
+SPLITS = ("dev", "test", "untuned", "real-blind", "real-held", "real-tuned")
 # Two service texts are the same item when this similar (wrapped or re-spaced text).
 _SERVICE_MATCH = 0.8
 
@@ -376,8 +376,9 @@ def split_of(gold_path: Path, gold: dict) -> str:
     """The split a gold file belongs to: the corpus folder it sits in.
 
     ``dev`` and ``test`` hold written letters (the rules were tuned on them), ``untuned`` written
-    letters scored once and never tuned on, ``real-blind`` blind gold of real letters and
-    ``real-tuned`` gold of real letters written with sight of the extractor's output.
+    letters scored once and never tuned on, ``real-blind`` and ``real-held`` blind gold of real
+    letters (rules may be tuned on the first, never on the second) and ``real-tuned`` gold of
+    real letters written with sight of the extractor's output.
     """
     for part in reversed(gold_path.resolve().parent.parts):
         if part in SPLITS:
@@ -463,11 +464,11 @@ def _baseline_mentions(nlp, record: dict) -> list[dict]:
     return out
 
 
-def agreement(first: Path, second: Path, letters_dir: Optional[Path] = None) -> Report:
+def agreement(first: Iterable[Path], second: Path, letters_dir: Optional[Path] = None) -> Report:
     """Agreement of two annotators: the second's files scored as if the first's were gold.
 
     ``second`` holds one annotation per letter (any ``*.json`` naming its ``letter``); each is
-    paired with the file of the same letter under ``first``. Both annotators' mentions are
+    paired with the blind gold file of the same letter under the ``first`` folders. Both annotators' mentions are
     placed in the record's text, so mentions agree when their spans overlap, as in scoring.
     """
     from .extract import extract_file
@@ -475,7 +476,11 @@ def agreement(first: Path, second: Path, letters_dir: Optional[Path] = None) -> 
     from .pipeline import load
 
     nlp = load()
-    firsts = {json.loads(p.read_text(encoding="utf-8")).get("letter"): p for p in find_gold([first])}
+    firsts = {}
+    for path in find_gold(first):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("blind") and data.get("letter"):
+            firsts[data["letter"]] = path
     scores: list[LetterScore] = []
     for path in sorted(Path(second).glob("*.json")):
         other = json.loads(path.read_text(encoding="utf-8"))

@@ -22,8 +22,9 @@ REAL = ROOT.parent / "shared" / "real" / "dev"
 # Which file holds which split's floors: accuracy floors on letters the rules were not tuned
 # on, and regression guards on letters they were.
 FILES = {
-    "tests/thresholds.json": {"untuned": ROOT / "corpora" / "untuned", "real-blind": ROOT / "corpora" / "real-blind"},
-    "tests/guards.json": {"test": ROOT / "corpora" / "test", "real-tuned": ROOT / "corpora" / "real-tuned"},
+    "tests/thresholds.json": {"untuned": ROOT / "corpora" / "untuned", "real-held": ROOT / "corpora" / "real-held"},
+    "tests/guards.json": {"test": ROOT / "corpora" / "test", "real-tuned": ROOT / "corpora" / "real-tuned",
+                          "real-blind": ROOT / "corpora" / "real-blind"},
 }
 
 
