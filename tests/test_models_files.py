@@ -41,3 +41,44 @@ def test_models_are_read_from_the_installed_package(tmp_path, monkeypatch):
     # rules come through importlib.resources, so a run from another folder finds them
     monkeypatch.chdir(tmp_path)
     assert json.loads(read_text("sections.json"))["section_rules"]
+
+
+# Words that hold a term of some table inside them (written by hand from real letters).
+WORDS_HOLDING_TERMS = [
+    "Facet", "Preface", "surface", "Prescribed", "described", "Tribenzor", "Distribution", "attributed",
+    "Digital", "peroneal", "therapist", "incidental", "effusion", "confusion", "herniation", "estimate",
+    "retraction", "paraspinal", "pneumothorax", "unsupported", "revisited", "calcaneal", "intracranial",
+    "Scapular", "handicap", "Shipment", "armored", "kneeling", "legislation", "Backward", "headway",
+]
+
+
+def _term_patterns():
+    from extractor.fields import clinical, reviewer, services
+
+    rules = services._rules()
+    yield "services.json categories", [p for _, p, _ in rules["categories"]]
+    yield "services.json unless", [u for _, _, u in rules["categories"] if u is not None]
+    yield "services.json body_regions", [p for _, p in rules["regions"]] + [rules["any_region"], rules["fallback"][1]]
+    yield "services.json laterality", [p for _, p in rules["laterality"]]
+    yield "work_status.csv", [clinical._rules()["work"]]
+    yield "specialties.csv, us_states.csv", [reviewer._rules()["specialty_re"], reviewer._rules()["state_re"]]
+
+
+@pytest.mark.parametrize("table, patterns", list(_term_patterns()), ids=lambda v: v if isinstance(v, str) else "")
+def test_models_terms_never_fire_inside_a_word(table, patterns):
+    for word in WORDS_HOLDING_TERMS:
+        text = f"the {word} was"
+        inside = (4, 4 + len(word))
+        for pattern in patterns:
+            for m in pattern.finditer(text):
+                cuts = [edge for edge in (m.start(), m.end()) if inside[0] < edge < inside[1]]
+                assert not cuts, f"{table}: {pattern.pattern[:60]}... matches {m.group()!r} inside {word!r}"
+
+
+def test_models_vocabulary_never_fires_inside_a_word(nlp):
+    text = "CLINICAL CASE SUMMARY\n" + " ".join(f"The {w} was noted." for w in WORDS_HOLDING_TERMS)
+    record = nlp(text)._.imr_record
+    for mention in record.mentions:
+        before = record.text[mention.start - 1] if mention.start else " "
+        after = record.text[mention.end] if mention.end < len(record.text) else " "
+        assert not before.isalnum() and not after.isalnum(), mention.text

@@ -134,18 +134,29 @@ def test_body_region_is_the_first_region_named():
         assert services.body_region(service) == expected, service
 
 
-# Known gaps (written by hand from real letters): each must keep failing until the rule is fixed,
-# and then shows up as a failure asking for the xfail to be removed.
-_GAP = pytest.mark.xfail(strict=True, reason="a region term matched inside a longer word")
-
-
+# Written by hand from services of real letters whose region a term inside a word used to give.
 @pytest.mark.parametrize("service, region", [
-    pytest.param("Facet joint injections L4-5, L5-S1", "lumbar spine", marks=_GAP),  # "face" in "Facet"
-    pytest.param("Tribenzor 40/10/25mg #30", None, marks=_GAP),  # "rib" in "Tribenzor"
-    pytest.param("Distribution of TENS supplies", None, marks=_GAP),  # "rib" in "Distribution"
-    pytest.param("Digital x-ray of the lumbar spine", "lumbar spine", marks=_GAP),  # "digit" in "Digital"
+    ("Facet joint injections L4-5, L5-S1", "lumbar spine"),  # "face" in "Facet"
+    ("Tribenzor 40/10/25mg #30", None),  # "rib" in "Tribenzor"
+    ("Distribution of TENS supplies", None),  # "rib" in "Distribution"
+    ("Digital x-ray of the lumbar spine", "lumbar spine"),  # "digit" in "Digital"
+    ("Ultrasound of the right knee for effusion", "knee"),  # "fusion" in "effusion" is no surgery
+    ("Meniscectomy of the left knee", "knee"),  # a term meant as a word start ("menisc...")
     ("MRI of the right knee", "knee"),  # a plain region
     ("Cervical epidural steroid injection C5-6", "cervical spine"),  # a region named first
 ])
 def test_services_body_region_on_whole_words_only(service, region):
     assert services.body_region(service) == region
+
+
+@pytest.mark.parametrize("service, category", [
+    ("Ultrasound of the right knee for effusion", "imaging"),  # not surgery ("fusion")
+    ("Cost estimate for home care", "home_health"),  # not physical therapy ("E-stim")
+    ("E-stim unit rental", "dme"),  # the device, not the therapy
+    ("Facet joint injections L4-5, L5-S1", "injection"),
+    ("Electroencephalogram", "lab"),  # a diagnostic test that is not imaging
+    ("Cold compression therapy 30 day rental", "dme"),  # a compression device, rented
+    ("Shoulder wrap for purchase", "dme"),  # a wrap, bought
+])
+def test_services_category_on_whole_words_only(service, category):
+    assert services.category(service) == category

@@ -16,19 +16,20 @@ def _rules() -> dict:
     flags = re.IGNORECASE
     return {
         "categories": [
-            (row["category"], fastre.compile(row["pattern"], flags),
-             fastre.compile(row["unless"], flags) if row.get("unless") else None)
+            (row["category"], fastre.compile_terms(row["pattern"], flags),
+             fastre.compile_terms(row["unless"], flags) if row.get("unless") else None)
             for row in data["categories"]
         ],
         "prefix": fastre.compile(data["service_prefix_strip"], flags),
-        "regions": [(name, fastre.compile(p, flags)) for name, p in data["body_regions"]],
-        "any_region": fastre.compile(
+        # Term tables: no term fires inside a word (see fastre.compile_terms).
+        "regions": [(name, fastre.compile_terms(p, flags)) for name, p in data["body_regions"]],
+        "any_region": fastre.compile_terms(
             "|".join(f"(?P<r{i}>{p})" for i, (_, p) in enumerate(data["body_regions"])), flags
         ),
         "fallback": (
-            data["body_region_fallback"][0], fastre.compile(data["body_region_fallback"][1], flags)
+            data["body_region_fallback"][0], fastre.compile_terms(data["body_region_fallback"][1], flags)
         ),
-        "laterality": [(name, fastre.compile(p, flags)) for name, p in data["laterality"]],
+        "laterality": [(name, fastre.compile_terms(p, flags)) for name, p in data["laterality"]],
         "numbers": data["number_words"],
         "quantity": [(name, fastre.compile(p, flags)) for name, p in data["quantity"]],
     }
