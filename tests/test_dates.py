@@ -18,6 +18,10 @@ from extractor.dates import find_dates, parse_date
         ("2015-09-10", "2015-09-10"),  # ISO
         ("10/14/\n2016", "2016-10-14"),  # a date wrapped at the line end
         ("2/30/2015", None),  # no such day
+        ("3/15/40", "1940-03-15"),  # the pivot year itself is the 1900s
+        ("3/15/41", "1941-03-15"),  # after the pivot: an old injury
+        ("3/15/39", "2039-03-15"),  # before the pivot: this century
+        ("3/15/00", "2000-03-15"),  # the century's first year
     ],
 )
 def test_dates_forms(text, iso):
@@ -28,6 +32,11 @@ def test_dates_forms(text, iso):
 def test_dates_not_dates(text):
     # pain scores, strength grades, spinal levels and counts are not dates
     assert list(find_dates(text)) == []
+
+
+def test_dates_found_at_the_start_of_the_text():
+    # A date that opens the text is found when no start is given.
+    assert [d.iso for d in find_dates("01/02/2015 MRI of the knee")] == ["2015-01-02"]
 
 
 def test_dates_offsets_point_into_text():
