@@ -97,6 +97,11 @@ class Item:
     body_region: Optional[str] = None
     laterality: Optional[str] = None
     quantity: Optional[str] = None
+    quantity_total: Optional[int] = None  # units requested in all (a range: its upper bound)
+    quantity_unit: Optional[str] = None  # count, sessions, visits, days, weeks, months, hours, ml, g, units
+    frequency: Optional[str] = None  # "2 per week"
+    duration: Optional[str] = None  # "4 weeks"
+    refills: Optional[int] = None
     decision: Optional[str] = None
     medically_necessary: Optional[bool] = None
     claims_administrator_guideline: Optional[str] = None

@@ -15,7 +15,7 @@ from typing import Optional
 
 from .. import fastre
 from ..resources import read_json
-from . import guidelines, services
+from . import guidelines, quantities, services
 from .sections import Section, sections_of
 
 
@@ -280,6 +280,7 @@ def _describe(service: str, ca: Optional[str], mx: Optional[str]) -> dict:
         "body_region": services.body_region(service),
         "laterality": services.laterality(service),
         "quantity": services.quantity(service),
+        **quantities.quantity_fields(service),
         "guideline_sources": tuple(guidelines.sources(ca, mx)),
         "guideline_sections": tuple(guidelines.sections(mx)),
     }

@@ -1,0 +1,93 @@
+"""A requested service's quantity as numbers: total, unit, frequency, duration and refills.
+
+The text form (``#60``, ``2x4``, ``12 sessions``) stays in ``Item.quantity``; this recognizer
+reads the same line into fields an analyst can sum: "Physical therapy 2 times a week for 4
+weeks" is 8 sessions, 2 per week for 4 weeks; "two times four visits (8)" is 8 visits; a range
+"1 to 2 times per week for 4 weeks" counts its upper bound. A line whose quantity cannot be
+read gives no total (never a guess); its text is kept in ``quantity``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Optional
+
+from .. import fastre
+from ..resources import read_json
+
+EMPTY = {"quantity_total": None, "quantity_unit": None, "frequency": None, "duration": None, "refills": None}
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict[str, Any]:
+    data = read_json("quantities.json")
+    number = data["number"]
+
+    def compile_rule(pattern: str) -> re.Pattern[str]:
+        return fastre.compile(pattern.replace("{N}", number), re.IGNORECASE)
+
+    return {
+        "patterns": [(row["kind"], compile_rule(row["pattern"])) for row in data["patterns"]],
+        "total": compile_rule(data["total_in_parentheses"]),
+        "refills": compile_rule(data["refills"]),
+        "numbers": data["number_words"],
+        "units": data["units"],
+    }
+
+
+def _number(token: Optional[str]) -> Optional[int]:
+    if token is None:
+        return None
+    return int(token) if token.isdigit() else _rules()["numbers"].get(token.lower())
+
+
+def _plural(unit: str, n: int) -> str:
+    return unit if n != 1 else unit.rstrip("s")
+
+
+def quantity_fields(service: str) -> dict[str, Any]:
+    """``quantity_total``, ``quantity_unit``, ``frequency``, ``duration`` and ``refills`` of a service."""
+    rules = _rules()
+    out = dict(EMPTY)
+    refills = rules["refills"].search(service)
+    if refills:
+        out["refills"] = _number(refills.group("n"))
+        service = service[: refills.start()] + service[refills.end():]  # "one refill" is no count
+    units = rules["units"]
+    for kind, pattern in rules["patterns"]:
+        m = pattern.search(service)
+        if not m:
+            continue
+        groups = m.groupdict()
+        if kind == "course":
+            low, high, weeks = _number(groups["a"]), _number(groups["a2"]), _number(groups["b"])
+            period = (groups.get("period") or "weeks").lower()
+            if low is None or weeks is None:
+                continue
+            unit = groups.get("unit") or groups.get("unit2") or "sessions"
+            out["quantity_unit"] = units.get(unit.lower(), "sessions")
+            out["frequency"] = f"{low}-{high} per week" if high else f"{low} per week"
+            period_unit = units.get(period.rstrip("s") + "s", "weeks") if not period.startswith("wk") else "weeks"
+            out["duration"] = f"{weeks} {_plural(period_unit, weeks)}"
+            # Sessions a week times weeks; a course counted in days or months gives no total.
+            out["quantity_total"] = (high or low) * weeks if period_unit == "weeks" else None
+        elif kind == "amount":
+            value = float(groups["n"])
+            out["quantity_total"] = int(value) if value.is_integer() else None
+            out["quantity_unit"] = units[groups["unit"].lower()]
+        else:
+            n = _number(groups["n"])
+            if n is None:
+                continue
+            out["quantity_total"] = n
+            out["quantity_unit"] = {"count": "count", "times": "sessions", "hours": "hours"}.get(
+                kind, units.get((groups.get("unit") or "").lower()))
+            if kind == "period":
+                out["duration"] = f"{n} {_plural(out['quantity_unit'], n)}"
+        if kind in ("course", "times", "sessions"):
+            stated = rules["total"].search(service, m.start())
+            if stated:  # "two times four visits (8)": the letter's own total wins
+                out["quantity_total"] = int(stated.group("n"))
+        break
+    return out
