@@ -49,6 +49,9 @@ def _rules() -> dict:
             ).join([r"\b(?:", r")(?![\w&])"])
         ),
         "work_status": [r["status"] for r in table],
+        "work_unstated": fastre.compile(mentions["work_status_unstated"], re.IGNORECASE),
+        "work_in_treatments": fastre.compile(mentions["work_status_in_treatments"], re.IGNORECASE),
+        "work_as_treatment": {p.lower() for p in mentions["work_status_treatment_phrases"]},
     }
 
 
@@ -370,8 +373,13 @@ def work_status(text: str, start: int, end: int, injury: Optional[str] = None) -
     per_sentence = _matches_by_sentence(rules["work"], text, spans, end, _WORK_STOP)
     date_of = _dater(text, spans, injury)
     for index, matches in enumerate(per_sentence):
+        if matches and rules["work_unstated"].search(text, *spans[index]):
+            continue  # the sentence says the status is not known
         for m in matches:
             status = rules["work_status"][int(m.lastgroup[1:])]
+            if (m.group().lower() in rules["work_as_treatment"]
+                    and rules["work_in_treatments"].search(text, spans[index][0], m.start())):
+                continue  # restrictions listed among past treatments
             date = date_of(index, m.start())
             if (status, date) in seen:
                 continue
