@@ -23,6 +23,7 @@ PIPE_NAMES = (
     "extractor_sections",
     "extractor_targets",
     "extractor_context",
+    "extractor_exam_statements",
     "extractor_fields",
     "extractor_mentions",
     "extractor_record",
