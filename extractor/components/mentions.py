@@ -53,6 +53,8 @@ class LetterMentions:
         self.study_result = fastre.compile(rules["study_result"], re.IGNORECASE)
         self.study_labels = rules["study_result_labels"]
         self.strength = re.compile(rules["medication_strength"], re.IGNORECASE)
+        # Guideline titles, chapters and specialties: text in them is no patient mention.
+        self.not_patient = re.compile("|".join(f"(?:{p})" for p in rules["not_patient"]))
         self.quantity = re.compile(rules["medication_quantity"], re.IGNORECASE)
 
     def _sections(self, fields: dict):
@@ -135,8 +137,13 @@ class LetterMentions:
         previous_end = -1
         last_finding = None
         ents = entity_spans(doc)
+        titles = [m.span() for m in self.not_patient.finditer(text)] if ents else []
+        title_starts = [a for a, _ in titles]
         for position, ent in enumerate(ents):
             start_char, end_char = ent.start_char, ent.end_char
+            at = bisect_right(title_starts, start_char) - 1
+            if at >= 0 and titles[at][1] >= end_char:
+                continue  # inside a guideline title or a specialty's name
             info = table.get((ent.start, ent.end)) or self._read_extensions(ent)
             ent_text = text[start_char:end_char]
             normalized = info.get("normalized")
