@@ -36,6 +36,7 @@ def test_resources_list_models_of_a_subfolder():
     ("In 2013 a 13 year old form was filed. She is a 45 year old female.", 45),  # 13 is no worker's age
     ("A 101 year old building. The injured worker is a 52 year old male.", 52),  # nor 101
     ("The injured worker is a 45 year old female. Her son is a 20 year old man.", 45),  # the first age
+    ("Age: 45. Sex: female.", 45),  # a labelled age (the pattern's second form)
 ])
 def test_resources_patient_age_bounds(summary, age):
     text = f"CLINICAL CASE SUMMARY\n{summary}\n"
