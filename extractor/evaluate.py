@@ -216,7 +216,9 @@ def score_letter(gold: dict, record: dict, name: str, split: str,
             if counts.fp or counts.fn:
                 score.misses.append(Miss(name, dotted, expected, got))
     if any(isinstance(d, dict) and "icd10" in d for d in gold.get("diagnoses") or []):
-        _score_codes(gold["diagnoses"], record.get("diagnoses") or [], check)
+        coded = record.get("diagnosis_codes") or [
+            {"text": d, "code": None} for d in record.get("diagnoses") or []]
+        _score_codes(gold["diagnoses"], [{"text": c["text"], "icd10": c.get("code")} for c in coded], check)
     if "work_status" in gold:
         score.lists["work_status"] = _list_counts(
             gold["work_status"] or [], record.get("work_status") or [], lambda w: (w["status"], w.get("date")))
@@ -263,8 +265,10 @@ def _score_codes(gold: list, pred: list, check: Callable[..., None]) -> None:
     codes = {_norm(_diagnosis_text(p)): (p.get("icd10") if isinstance(p, dict) else None) for p in pred}
     for g in gold:
         if isinstance(g, dict) and g.get("icd10") and _norm(g["text"]) in codes:
-            check("diagnoses.icd10", g["icd10"].upper(), (codes[_norm(g["text"])] or "").upper() or None,
-                  about=g["text"])
+            got = (codes[_norm(g["text"])] or "").upper() or None
+            check("diagnoses.icd10", g["icd10"].upper(), got, about=g["text"])
+            # The same 3-character category: right condition, another specificity or side.
+            check("diagnoses.icd10_category", g["icd10"].upper()[:3], got[:3] if got else None, about=g["text"])
 
 
 @dataclass

@@ -15,7 +15,7 @@ LETTER_COLUMNS = {
     "injury_date": "string", "ur_denial_date": "string", "assigned_date": "string",
     "decision_date": "string", "application_received_date": "string", "priority": "string",
     "reviewer_licensure": "string", "reviewer_specialties": "string", "patient_age": "int64",
-    "patient_sex": "string", "diagnoses": "string", "work_status": "string",
+    "patient_sex": "string", "diagnoses": "string", "icd10_codes": "string", "work_status": "string",
     "pain_scores": "string", "n_items": "int64", "n_upheld": "int64", "n_overturned": "int64",
     "n_mentions": "int64", "warnings": "string", "text_chars": "int64",
 }
@@ -33,7 +33,7 @@ MENTION_COLUMNS = {
     "kind": "string", "start": "int64", "end": "int64", "page": "int64", "section": "string",
     "date": "string", "negated": "bool", "normal": "bool", "historical": "bool",
     "hypothetical": "bool", "uncertain": "bool", "family": "bool",
-    "strength": "string", "quantity": "string",
+    "strength": "string", "quantity": "string", "icd10": "string",
 }
 ERROR_COLUMNS = {
     "path": "string", "doc_id": "string", "stage": "string", "error": "string", "message": "string",
@@ -77,6 +77,7 @@ def letter_row(record: Record) -> dict[str, Any]:
         "patient_age": record.patient.age,
         "patient_sex": record.patient.sex,
         "diagnoses": _join(record.diagnoses),
+        "icd10_codes": _join(list(dict.fromkeys(c["code"] for c in record.diagnosis_codes if c.get("code")))),
         "work_status": json.dumps([w.__dict__ for w in record.work_status]) if record.work_status else None,
         "pain_scores": json.dumps([p.__dict__ for p in record.pain_scores]) if record.pain_scores else None,
         "n_items": len(items),

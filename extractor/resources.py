@@ -28,6 +28,11 @@ def read_text(name: str) -> str:
     return (resources.files(_PACKAGE) / name).read_text(encoding="utf-8")
 
 
+def read_bytes(name: str) -> bytes:
+    """Return the bytes of a file in ``models/`` (compressed tables)."""
+    return (resources.files(_PACKAGE) / name).read_bytes()
+
+
 @lru_cache(maxsize=None)
 def read_json(name: str) -> Any:
     """Return a parsed JSON file from ``models/`` (cached: rules are read once per process)."""

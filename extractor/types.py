@@ -133,6 +133,7 @@ class Mention:
     kind: Optional[str] = None  # vocabulary group, e.g. "opioid", "exam", "imaging"
     strength: Optional[str] = None  # medications: "10/325mg"
     quantity: Optional[str] = None  # medications: "#60"
+    icd10: Optional[str] = None  # diagnoses: the ICD-10-CM code of the diagnosis it names
 
 
 @dataclass
@@ -148,6 +149,9 @@ class Record:
     reviewer: Reviewer = field(default_factory=Reviewer)
     patient: Patient = field(default_factory=Patient)
     diagnoses: list[str] = field(default_factory=list)
+    # One per diagnosis, in the same order: text, ICD-10-CM code and title (None when no code
+    # fits), how it matched (synonym, title, words) and a score.
+    diagnosis_codes: list[dict[str, Any]] = field(default_factory=list)
     work_status: list[WorkStatus] = field(default_factory=list)
     pain_scores: list[PainScore] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)

@@ -10,12 +10,16 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .._extensions import RECORD_KEY
+from ..fields.icd10 import code_diagnosis
 from ..types import Record
 from .letter_tokenizer import TEXT_KEY, doc_text
 from .sentences import SENTENCE_BOUNDS_KEY
 from .targets import ENTITY_SPANS_KEY, ENTITY_TABLE_KEY
 
 TRANSIENT_KEYS = (TEXT_KEY, SENTENCE_BOUNDS_KEY, ENTITY_TABLE_KEY, ENTITY_SPANS_KEY)
+
+# A diagnosis no code fits: its fields are null (never the nearest code).
+_NO_CODE = {"code": None, "title": None, "match": None, "score": None}
 
 
 # Exact scalar types answer with one set lookup; subclasses go on to isinstance.
@@ -65,6 +69,9 @@ class LetterRecord:
             start = row["evidence"]["start"]
             item["evidence"] = {**row["evidence"], "page": max(1, bisect_right(pages, start)) + first_page - 1}
             items.append(item)
+        for mention in fields["mentions"]:
+            if mention["label"] == "DIAGNOSIS":
+                mention["icd10"] = (code_diagnosis(mention["text"]) or _NO_CODE)["code"]
         record = _empty_record()
         record["doc_id"] = doc_id
         record.update({
@@ -76,6 +83,7 @@ class LetterRecord:
             "reviewer": fields["reviewer"],
             "patient": fields["patient"],
             "diagnoses": fields["diagnoses"],
+            "diagnosis_codes": [{"text": d, **(code_diagnosis(d) or _NO_CODE)} for d in fields["diagnoses"]],
             "work_status": fields["work_status"],
             "pain_scores": fields["pain_scores"],
             "items": items,
