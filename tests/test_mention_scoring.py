@@ -92,3 +92,77 @@ def test_mention_scoring_a_wrong_flag_is_listed_as_a_miss():
     gold = [{"label": "TREATMENT", "text": "Norco", "hypothetical": True}]
     tally = score_mentions(gold, [_pred(TEXT, "Norco", "TREATMENT")], TEXT)
     assert tally.flag_misses == [("TREATMENT 'Norco'", "hypothetical", True, False)]
+
+
+def test_mention_scoring_figures_from_known_counts():
+    from extractor.mention_scoring import MentionTally
+
+    a = MentionTally(gold=10, pred=8, overlap=6, exact=4, credit=5.0, token_tp=12, token_fp=4, token_fn=8,
+                     label_agree=5, absent_gold=4, absent_found=3, date_right=2, date_total=4)
+    a.flags["negated"] = [3, 1, 1]
+    a.labels["FINDING"] = [6, 4, 5, 4]
+    b = MentionTally(gold=2, pred=4, overlap=2, exact=2, credit=1.0, token_tp=0, token_fp=0, token_fn=0,
+                     label_agree=1, absent_gold=0, absent_found=0, date_right=1, date_total=1)
+    b.flags["negated"] = [1, 0, 1]
+    b.labels["FINDING"] = [1, 1, 0, 0]
+    b.labels["SYMPTOM"] = [1, 1, 4, 2]
+    a.add(b)
+    f = a.figures(with_precision=True)
+    # Pooled: gold 12, pred 12, overlap 8, exact 6, credit 6.
+    assert f["mentions.recall"] == (0.5, 12) and f["mentions.precision"] == (0.5, 12)
+    assert f["mentions.f1"] == (0.5, 12)
+    assert f["mentions.recall_overlap"] == (8 / 12, 12) and f["mentions.precision_overlap"] == (8 / 12, 12)
+    assert f["mentions.recall_exact"] == (0.5, 12) and f["mentions.precision_exact"] == (0.5, 12)
+    # Tokens: tp 12, fp 4, fn 8 -> P 0.75, R 0.6, F1 2/3.
+    assert f["mentions.token_f1"] == (pytest.approx(2 * 0.75 * 0.6 / 1.35), 20)
+    assert f["mentions.label_agreement"] == (6 / 8, 8)
+    assert f["mentions.absent_found"] == (0.75, 4)
+    # negated: tp 4, fp 1, fn 2 -> P 0.8, R 4/6.
+    assert f["mentions.negated"] == (pytest.approx(2 * 0.8 * (4 / 6) / (0.8 + 4 / 6)), 6)
+    assert "mentions.historical" not in f  # never true, never predicted: no figure
+    assert f["mentions.date"] == (0.6, 5)
+    assert f["mentions.FINDING.recall"] == (5 / 7, 7) and f["mentions.FINDING.precision"] == (0.8, 5)
+    assert f["mentions.SYMPTOM.recall"] == (1.0, 1) and f["mentions.SYMPTOM.precision"] == (0.5, 4)
+
+
+def test_mention_scoring_empty_tally_is_perfect_not_an_error():
+    from extractor.mention_scoring import MentionTally
+
+    f = MentionTally().figures(with_precision=True)
+    assert f["mentions.recall"] == (1.0, 0) and f["mentions.precision"] == (1.0, 0)
+    assert f["mentions.token_f1"] == (1.0, 0) and "mentions.date" not in f
+
+
+def test_mention_scoring_counts_a_letter_end_to_end():
+    text = "CLINICAL CASE SUMMARY\nOn 01/02/2016 she denied fever. Knee pain was severe."
+    gold = [{"label": "SYMPTOM", "text": "fever", "negated": True, "date": "2016-01-02"},
+            {"label": "SYMPTOM", "text": "Knee pain", "date": None},
+            {"label": "FINDING", "text": "absent thing"}]
+    pred = [{**_pred(text, "fever", "FINDING", negated=True), "date": "2016-01-02"},
+            {**_pred(text, "pain", "SYMPTOM"), "date": "2016-01-02"},
+            _pred(text, "severe", "FINDING")]
+    tally = score_mentions(gold, pred, text, summary_only=True)
+    assert (tally.gold, tally.pred, tally.unplaced, tally.overlap, tally.exact) == (3, 3, 1, 2, 1)
+    assert tally.credit == pytest.approx(1 + 4 / 9)  # "pain" covers 4 of "Knee pain"'s 9 characters
+    assert (tally.label_agree, tally.absent_gold, tally.absent_found) == (1, 1, 1)
+    assert (tally.date_right, tally.date_total) == (1, 2)
+    assert (tally.token_tp, tally.token_fp, tally.token_fn) == (2, 1, 1)
+    assert tally.labels["SYMPTOM"] == [2, 2, 1, 1] and tally.labels["FINDING"] == [1, 0, 2, 1]
+    assert tally.flags["negated"] == [1, 0, 0]
+    assert ("SYMPTOM 'Knee pain'", "date", None, "2016-01-02") in tally.flag_misses
+
+
+def test_mention_scoring_lists_gold_mentions_nothing_overlaps():
+    from extractor.mention_scoring import unmatched
+
+    text = "Neck pain and back pain."
+    gold = [{"label": "SYMPTOM", "text": "Neck pain"}, {"label": "SYMPTOM", "text": "back pain"},
+            {"label": "SYMPTOM", "text": "hip pain"}]
+    missing = [g["text"] for g in unmatched(gold, [_pred(text, "back")], text)]
+    assert missing == ["Neck pain", "hip pain"]
+
+
+def test_mention_scoring_context_not_found_falls_back_to_the_text():
+    text = "She has neck pain."
+    (span,) = place_gold([{"label": "SYMPTOM", "text": "neck pain", "context": "words not in the letter"}], text)
+    assert text[span[0]:span[1]] == "neck pain"
