@@ -83,3 +83,22 @@ def test_diagnoses_every_cue_holds_a_cue_word():
     rules = json.loads(model_path("header.json").read_text(encoding="utf-8"))["diagnoses"]
     words = re.compile(rules["cue_words"].replace(r"\b", ""), re.IGNORECASE)
     assert all(words.search(cue) for cue in rules["cues"])
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # why: two body parts share the condition named after the last one
+    ("The injured worker is undergoing treatment for neck and back pain.", ["neck and back pain"]),
+    # why: a list of parts up to a side and its condition is one diagnosis
+    ("Diagnoses include neck, back and right shoulder pain, and depression.",
+     ["neck, back and right shoulder pain", "depression"]),
+    # why: a part with its own condition after it is not shared
+    ("Diagnoses: neck, lumbar strain.", ["neck", "lumbar strain"]),
+    # why: whole diagnoses stay apart
+    ("She was diagnosed with cervical strain, lumbar sprain, and left knee contusion.",
+     ["cervical strain", "lumbar sprain", "left knee contusion"]),
+    # why: a diagnosis never runs on into the next sentence
+    ("Diagnoses include lumbar pain with radiculopathy. On a handwritten progress note dated "
+     "12/01/2016, she reported pain.", ["lumbar pain with radiculopathy"]),
+])
+def test_diagnoses_shared_nouns_and_sentence_ends(sentence, expected):
+    assert diagnoses(sentence, 0, len(sentence)) == expected

@@ -240,7 +240,10 @@ def _split_items(segment: str, separator: re.Pattern[str], rules: dict) -> list[
     items, last, joiner = [], 0, ""
     cuts = [m for m in separator.finditer(segment)
             if m.end() > m.start() and not any(s <= m.start() < e for s, e in inside)]
-    for m in cuts + [None]:
+    bounds = [0] + [c.end() for c in cuts]
+    ends = [c.start() for c in cuts] + [len(segment)]
+    pieces = [_clean_item(segment[a:b]) for a, b in zip(bounds, ends)]
+    for index, m in enumerate(cuts + [None]):
         piece = segment[last:m.start()] if m else segment[last:]
         previous = _clean_item(items[-1]) if items else ""
         current = _clean_item(piece)
@@ -249,6 +252,10 @@ def _split_items(segment: str, separator: re.Pattern[str], rules: dict) -> list[
         shares = ";" not in joiner and (re.search(r"\b(?:and|or)\b", joiner) or " " not in previous)
         if items and (
                 (shares and rules["dx_modifier_end"].search(previous))  # "left and right sided sciatica"
+                # Body parts sharing the condition named after the last one: "neck and back pain",
+                # "neck, back and right shoulder pain".
+                or (";" not in joiner and _bare_parts(previous, rules)
+                    and _shares_condition(pieces[index:], rules))
                 or (rules["dx_bare_body_part"].match(current) and rules["dx_places"].search(previous))
                 or ("," in joiner and rules["dx_qualifier"].match(current))):  # "..., improving"
             items[-1] += joiner + piece
@@ -257,6 +264,26 @@ def _split_items(segment: str, separator: re.Pattern[str], rules: dict) -> list[
         if m:
             last, joiner = m.end(), m.group()
     return items
+
+
+def _shares_condition(rest: list[str], rules: dict) -> bool:
+    """Whether the list goes on with body parts up to one that names the condition they share
+    ("back" then "right shoulder pain" after "neck")."""
+    for piece in rest:
+        if not piece or ";" in piece:
+            return False
+        if _bare_parts(piece, rules):
+            continue
+        words = piece.split()
+        head = words[1:] if words and words[0].lower() in ("left", "right", "bilateral") else words
+        return bool(head) and bool(rules["dx_bare_body_part"].match(head[0]))
+    return False
+
+
+def _bare_parts(item: str, rules: dict) -> bool:
+    """Whether ``item`` names only body parts ("neck", "neck, back"), no condition."""
+    parts = [p for p in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", item) if p]
+    return bool(parts) and all(rules["dx_bare_body_part"].match(p) for p in parts)
 
 
 def _clean_item(item: str) -> str:
