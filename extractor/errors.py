@@ -35,6 +35,7 @@ class Errors:
     W007 = "file is HTML; its text was read without the markup"
     W008 = ("file seems to hold {count} letters (case numbers {cases}) but was not split (a later letter "
             "lacks its own header or decisions); the header fields are the first letter's")
+    W010 = "reviewer specialty '{name}' is not in the list of specialties; kept as printed"
     W009 = ("file holds {count} letters; this record is the first (imr-extract run and "
             "extractor.extract_letters give one record per letter)")
 

@@ -124,3 +124,24 @@ def test_header_injury_date_told_by_how_it_happened():
 def test_header_patient_in_shorthand():
     record = extract_text("CLINICAL CASE SUMMARY\nPt is a 44 y/o male laborer w/ DOI 4/2/12.\n")
     assert (record.patient.age, record.patient.sex) == (44, "male")
+
+
+@pytest.mark.parametrize("printed, canonical, known", [
+    ("Sports Medicinea", "Sports Medicine", True),  # a typo maps to the nearest listed specialty
+    ("sports medicine", "Sports Medicine", True),  # case as the list writes it
+    ("Underwater Basket Weaving", "Underwater Basket Weaving", False),  # unknown: kept, flagged
+])
+def test_header_specialties_are_normalized(printed, canonical, known):
+    from extractor.fields.reviewer import normalize_specialty
+
+    assert normalize_specialty(printed) == (canonical, known)
+
+
+def test_header_unknown_specialty_gives_a_warning(nlp):
+    text = ("Case Number: CM16-0000001\nHOW THE IMR FINAL DETERMINATION WAS MADE\n"
+            "State(s) of Licensure: California\nCertification(s)/Specialty: Sports Medicinea, Basket Weaving\n"
+            "CLINICAL CASE SUMMARY\nThe injured worker is a 40 year old male.\n"
+            "IMR ISSUES, DECISIONS AND RATIONALES\nMRI of the knee: Upheld\n")
+    record = nlp(text)._.imr_record
+    assert record.reviewer.specialties == ["Sports Medicine", "Basket Weaving"]
+    assert any("'Basket Weaving' is not in the list of specialties" in w for w in record.warnings)

@@ -54,6 +54,9 @@ class LetterFields:
             if dates[name] is None:
                 dates[name] = header.narrative_date(text, sections, name)
         licensure, specialties = reviewer.reviewer(text, sections)
+        for name in specialties:
+            if not reviewer.normalize_specialty(name)[1]:
+                warnings.append(Errors.W010.format(name=name))
         age, sex = patient.patient(text, sections)
         s_start, s_end = section_span(text, sections, "case_summary")
         found = items.find_items(text, sections, layout)

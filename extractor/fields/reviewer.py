@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from functools import lru_cache
 
@@ -80,6 +81,21 @@ def _listed_specialties(value: str) -> list[str]:
     return found
 
 
+# A printed specialty this close to a listed one (difflib ratio) is that one with a typo
+# ("Sports Medicinea"); farther, it is kept as printed and flagged.
+_TYPO_RATIO = 0.85
+
+
+def normalize_specialty(name: str) -> tuple[str, bool]:
+    """``(canonical name, known)``: the list's name for a printed specialty, typos included."""
+    names = _rules()["specialty_names"]
+    canonical = names.get(name.lower())
+    if canonical:
+        return canonical, True
+    close = difflib.get_close_matches(name.lower(), list(names), n=1, cutoff=_TYPO_RATIO)
+    return (names[close[0]], True) if close else (name, False)
+
+
 def _sentences_with(text: str, cue: re.Pattern[str]) -> list[str]:
     return [s for s in re.split(r"(?<=[.;])\s+|\n", text) if cue.search(s)]
 
@@ -94,7 +110,7 @@ def reviewer(text: str, sections: list[Section]) -> tuple[list[str], list[str]]:
         licensure = _states(_line_after(text, m))
     m = rules["specialty"].search(text)
     if m:
-        specialties = _listed_specialties(_line_after(text, m))
+        specialties = list(dict.fromkeys(normalize_specialty(s)[0] for s in _listed_specialties(_line_after(text, m))))
     if licensure and specialties:
         return licensure, specialties
     # Prose credentials ("board certified in ... and licensed in ..."): qualifications first.
