@@ -69,7 +69,7 @@ def _listed_specialties(value: str) -> list[str]:
     known = _rules()["specialty_re"]
     found = []
     for part in value.split(","):
-        part = part.strip().rstrip(".")
+        part = re.split(r"\.\s", part.strip(), maxsplit=1)[0].rstrip(".")  # a sentence after the list ends it
         if not part:
             continue
         m = known.match(part)
