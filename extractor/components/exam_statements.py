@@ -13,10 +13,13 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .. import fastre
 from ..resources import read_json
 from .letter_tokenizer import doc_text
 from .targets import ENTITY_SPANS_KEY, ENTITY_TABLE_KEY, entity_spans, entity_table
 
+# How far before a statement its phrase list may start (characters).
+_REACH = 200
 # Words that join a noun phrase ("range of motion") but never start or end one.
 _JOINERS = {"of"}
 _FLAGS = ("is_negated", "is_normal", "is_historical", "is_hypothetical", "is_uncertain", "is_family")
@@ -36,9 +39,12 @@ class ExamStatements:
         phrase = rf"{word}(?:[ \t]+{word}){{0,{n - 1}}}"
         # A list of phrases sharing one statement: "A, B, and C were intact".
         listed = rf"{phrase}(?:[ \t]*,[ \t]*(?:and[ \t]+)?{phrase})*(?:[ \t]*,?[ \t]+and[ \t]+{phrase})?"
-        self.after = re.compile(
-            rf"(?P<np>{listed})[ \t]+{data['copula']}(?P<state>{data['states_after']})\b", re.IGNORECASE)
-        self.before = re.compile(rf"\b(?P<state>{data['states_before']})[ \t]+(?P<np>{phrase})", re.IGNORECASE)
+        # The statement is found first (a verb and a state: few places in a letter), then the
+        # phrase list that ends right before it, within its clause.
+        self.statement = fastre.compile(
+            rf"(?<=[ \t])(?:{data['copula']})(?P<state>{data['states_after']})\b", re.IGNORECASE)
+        self.tail = re.compile(rf"(?P<np>{listed})[ \t]+\Z", re.IGNORECASE)
+        self.before = fastre.compile(rf"\b(?P<state>{data['states_before']})[ \t]+(?P<np>{phrase})", re.IGNORECASE)
         self.negated_only = {s.lower() for s in data["negated_only_states"]}
         self.split = re.compile(r"[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+", re.IGNORECASE)
         self.word = re.compile(word, re.IGNORECASE)
@@ -47,8 +53,13 @@ class ExamStatements:
         """Add the statements' findings to ``doc.ents`` with their flags."""
         text = doc_text(doc)
         found = []
-        for m in self.after.finditer(text):
-            for start, end in self._phrases(text, m.start("np"), m.end("np"), from_end=True):
+        for m in self.statement.finditer(text):
+            clause = max(text.rfind(mark, 0, m.start()) for mark in ".;:\n") + 1
+            tail = self.tail.search(text[max(clause, m.start() - _REACH):m.start()])
+            if tail is None:
+                continue
+            offset = max(clause, m.start() - _REACH)
+            for start, end in self._phrases(text, offset + tail.start("np"), offset + tail.end("np"), from_end=True):
                 found.append((start, end, m.group("state")))
         for m in self.before.finditer(text):
             for start, end in self._phrases(text, m.start("np"), m.end("np"), from_end=False):
