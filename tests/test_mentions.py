@@ -156,3 +156,19 @@ def test_mentions_negation_stops_at_a_clause_with_its_own_subject():
     got = {m.text: m.negated for m in record.mentions}
     assert not got["trazodone"]
     assert got["tenderness"] and got["swelling"] and got["erythema"]  # a list stays in reach
+
+
+@pytest.mark.parametrize("sentence, text, historical", [
+    # why: a study with its date and result was done before the letter
+    ("A right shoulder MRI performed on 12/08/2016 documented a high-grade tear.", "MRI", True),
+    ("Diagnostic studies included an MRI of the right shoulder dated 10/27/2016.", "MRI", True),
+    ("Treatment rendered included activity modification and medication.", "medication", True),
+    # why: the finding a past study showed is a finding, not history
+    ("Diagnostic studies included an MRI that revealed tendinitis.", "tendinitis", False),
+    # why: a requested study is not done yet
+    ("The treating physician requested an MRI of the knee.", "MRI", False),
+])
+def test_mentions_studies_already_done_are_historical(nlp, sentence, text, historical):
+    record = nlp("CLINICAL CASE SUMMARY\n" + sentence + "\n")._.imr_record
+    found = {m.text: m.historical for m in record.mentions}
+    assert found[text] is historical, found
