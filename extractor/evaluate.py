@@ -246,9 +246,7 @@ def score_letter(gold: dict, record: dict, name: str, split: str,
         score.exhaustive = bool(gold.get("blind"))
         score.mentions = score_mentions(gold["mentions"] or [], pred, record.get("text") or "",
                                         summary_only=score.exhaustive)
-        from .mention_scoring import unmatched
-
-        for g in unmatched(gold["mentions"] or [], pred, record.get("text") or ""):
+        for g in score.mentions.missed:
             score.misses.append(Miss(name, f"mentions.{g['label']}", g["text"], None))
         for about, flag, want, got in score.mentions.flag_misses:
             score.misses.append(Miss(name, f"mentions.{flag}", want, got, about))
@@ -325,10 +323,11 @@ class Report:
         if any(l.exhaustive for l in scored):
             figures.update({k: v for k, v in exhaustive.figures(with_precision=True).items()
                             if k not in figures})
+        # Each letter's own figures, for the macro average (computed once, not per figure).
+        per_letter = [l.mentions.figures(l.exhaustive) for l in scored]  # type: ignore[union-attr]
         result: dict[str, dict[str, Any]] = {}
         for name, (value, n) in figures.items():
-            per_letter = [l.mentions.figures(l.exhaustive).get(name) for l in scored]  # type: ignore[union-attr]
-            values = [v for v, count in (p for p in per_letter if p) if count]
+            values = [f[name][0] for f in per_letter if name in f and f[name][1]]
             last = name.split(".")[-1]
             kind = "accuracy" if last == "date" else "f1" if last in FLAGS or last.endswith("f1") else "ratio"
             result[name] = {"micro": value, "macro": sum(values) / len(values) if values else value,
@@ -480,18 +479,17 @@ def agreement(first: Iterable[Path], second: Path, letters_dir: Optional[Path] =
     from .pipeline import load
 
     nlp = load()
-    firsts = {}
+    firsts: dict[str, tuple[Path, dict]] = {}
     for path in find_gold(first):
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("blind") and data.get("letter"):
-            firsts[data["letter"]] = path
+            firsts[data["letter"]] = (path, data)
     scores: list[LetterScore] = []
     for path in sorted(Path(second).glob("*.json")):
         other = json.loads(path.read_text(encoding="utf-8"))
-        gold_path = firsts.get(other.get("letter"))
-        if gold_path is None:
+        if other.get("letter") not in firsts:
             continue
-        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        gold_path, gold = firsts[other["letter"]]
         text = extract_file(letter_for(gold_path, gold, letters_dir), nlp=nlp).text
         placed = place_gold(other.get("mentions") or [], text)
         mentions = [{**m, "start": span[0], "end": span[1], "section": "case_summary"}

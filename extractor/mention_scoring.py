@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
 
 FLAG_NAMES = ("negated", "normal", "historical", "hypothetical", "uncertain", "family")
 GOLD_LABELS = ("FINDING", "SYMPTOM", "DIAGNOSIS", "TREATMENT")
@@ -49,8 +49,10 @@ class MentionTally:
     labels: dict[str, list[int]] = field(default_factory=dict)  # label -> [gold, gold found, pred, pred matched]
     date_right: int = 0
     date_total: int = 0
-    # Wrong flags of this letter for the misses listing: (mention, flag, expected, got); not pooled.
+    # For the misses listing, not pooled: wrong flags (mention, flag, expected, got), and the
+    # gold mentions no extracted mention was paired with.
     flag_misses: list[tuple[str, str, Any, Any]] = field(default_factory=list)
+    missed: list[dict] = field(default_factory=list)
 
     def add(self, other: "MentionTally") -> None:
         """Pool another tally into this one."""
@@ -168,7 +170,7 @@ def score_mentions(gold: list[dict], pred: list[dict], text: str, summary_only: 
             against precision.
     """
     tally = MentionTally()
-    gold_spans = place_gold(gold, text)
+    gold_spans = [None if s is None else _trim(text, *s) for s in place_gold(gold, text)]
     candidates = [p for p in pred if p.get("start") is not None and p.get("end") is not None]
     if summary_only:
         candidates = [p for p in candidates if p.get("section") in (None, "case_summary")]
@@ -182,7 +184,6 @@ def score_mentions(gold: list[dict], pred: list[dict], text: str, summary_only: 
     for gi, gspan in enumerate(gold_spans):
         if gspan is None:
             continue
-        gspan = _trim(text, *gspan)
         for pi, pspan in enumerate(pred_spans):
             common = min(gspan[1], pspan[1]) - max(gspan[0], pspan[0])
             if common > 0:
@@ -221,11 +222,12 @@ def score_mentions(gold: list[dict], pred: list[dict], text: str, summary_only: 
         if g.get("negated"):
             tally.absent_gold += 1
         if pi is None:
+            tally.missed.append(g)
             continue
         p = candidates[pi]
         counts[1] += 1
         tally.overlap += 1
-        tally.exact += _trim(text, *gold_spans[gi]) == pred_spans[pi]  # type: ignore[misc]
+        tally.exact += gold_spans[gi] == pred_spans[pi]
         tally.label_agree += p.get("label") == g["label"]
         if g.get("negated") and p.get("negated"):
             tally.absent_found += 1
@@ -244,11 +246,3 @@ def score_mentions(gold: list[dict], pred: list[dict], text: str, summary_only: 
                 tally.flag_misses.append((f"{g['label']} {g['text']!r}", "date", g.get("date"), p.get("date")))
     return tally
 
-
-def unmatched(gold: list[dict], pred: list[dict], text: str) -> Iterable[dict[str, Any]]:
-    """Gold mentions with no overlapping extracted mention (for the misses listing)."""
-    spans = place_gold(gold, text)
-    pred_spans = [(p["start"], p["end"]) for p in pred if p.get("start") is not None]
-    for g, span in zip(gold, spans):
-        if span is None or not any(min(span[1], e) > max(span[0], s) for s, e in pred_spans):
-            yield g

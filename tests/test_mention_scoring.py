@@ -153,12 +153,10 @@ def test_mention_scoring_counts_a_letter_end_to_end():
 
 
 def test_mention_scoring_lists_gold_mentions_nothing_overlaps():
-    from extractor.mention_scoring import unmatched
-
     text = "Neck pain and back pain."
     gold = [{"label": "SYMPTOM", "text": "Neck pain"}, {"label": "SYMPTOM", "text": "back pain"},
             {"label": "SYMPTOM", "text": "hip pain"}]
-    missing = [g["text"] for g in unmatched(gold, [_pred(text, "back")], text)]
+    missing = [g["text"] for g in score_mentions(gold, [_pred(text, "back")], text).missed]
     assert missing == ["Neck pain", "hip pain"]
 
 

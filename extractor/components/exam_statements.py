@@ -55,10 +55,10 @@ class ExamStatements:
         found = []
         for m in self.statement.finditer(text):
             clause = max(text.rfind(mark, 0, m.start()) for mark in ".;:\n") + 1
-            tail = self.tail.search(text[max(clause, m.start() - _REACH):m.start()])
+            offset = max(clause, m.start() - _REACH)
+            tail = self.tail.search(text[offset:m.start()])
             if tail is None:
                 continue
-            offset = max(clause, m.start() - _REACH)
             for start, end in self._phrases(text, offset + tail.start("np"), offset + tail.end("np"), from_end=True):
                 found.append((start, end, m.group("state")))
         for m in self.before.finditer(text):
@@ -109,8 +109,10 @@ class ExamStatements:
         pieces.append((cursor, end))
         # A list counts whole only when it opens its clause ("Reflexes, strength, and sensation
         # were intact."); otherwise the phrase next to the statement is the one it speaks of.
-        opener = text[:start].rstrip(" \t")
-        if len(pieces) > 1 and opener and opener[-1] not in ".;:\n":
+        before = start
+        while before > 0 and text[before - 1] in " \t":  # the character before the list
+            before -= 1
+        if len(pieces) > 1 and before > 0 and text[before - 1] not in ".;:\n":
             pieces = pieces[-1:] if from_end else pieces[:1]
         adjacent = len(pieces) - 1 if from_end else 0
         for index, (a, b) in enumerate(pieces):

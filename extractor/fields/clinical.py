@@ -246,7 +246,7 @@ def _split_items(segment: str, separator: re.Pattern[str], rules: dict) -> list[
     for index, m in enumerate(cuts + [None]):
         piece = segment[last:m.start()] if m else segment[last:]
         previous = _clean_item(items[-1]) if items else ""
-        current = _clean_item(piece)
+        current = pieces[index]
         # A modifier shares the next noun only across "and"/"or" or as a lone word before a
         # comma ("cervical, thoracic and lumbar strain"); "fasciitis, left; ..." ends an item.
         shares = ";" not in joiner and (re.search(r"\b(?:and|or)\b", joiner) or " " not in previous)

@@ -16,7 +16,6 @@ code at any cost: a phrase with no fit has no code.
 from __future__ import annotations
 
 import gzip
-import io
 import re
 from functools import lru_cache
 from typing import Optional
@@ -52,21 +51,22 @@ def _key(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _codes() -> dict[str, str]:
-    """Every code and its title."""
+def _release() -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Every code with its title, and the inclusion terms of the codes that have them."""
     data = gzip.decompress(read_bytes("icd10/icd10cm.tsv.gz")).decode("utf-8")
     titles: dict[str, str] = {}
     terms: dict[str, list[str]] = {}
-    for line in io.StringIO(data).read().splitlines()[1:]:
+    for line in data.splitlines()[1:]:
         code, title, included = line.split("\t")
         titles[code] = title
         if included:
             terms[code] = included.split(" | ")
-    _TERMS.update(terms)
-    return titles
+    return titles, terms
 
 
-_TERMS: dict[str, list[str]] = {}
+def _codes() -> dict[str, str]:
+    """Every code and its title."""
+    return _release()[0]
 
 
 @lru_cache(maxsize=1)
@@ -76,14 +76,14 @@ def _index() -> tuple[dict[str, str], dict[str, set[str]], dict[str, int]]:
     Only codes up to the subcategory (no 7th-character extensions) are indexed: the side and
     the encounter are chosen after the condition.
     """
-    titles = _codes()
+    titles, terms = _release()
     exact: dict[str, str] = {}
     by_word: dict[str, set[str]] = {}
     size: dict[str, int] = {}
     for code, title in titles.items():
         if len(code.replace(".", "")) > 6:
             continue
-        for text in [title, *_TERMS.get(code, [])]:
+        for text in [title, *terms.get(code, [])]:
             key = _key(text)
             if not key:
                 continue
@@ -111,7 +111,7 @@ def is_valid(code: str) -> bool:
 def _tree() -> dict[str, list[str]]:
     """Each code's codes one character below it (dots ignored)."""
     tree: dict[str, list[str]] = {}
-    for code in _codes():
+    for code in sorted(_codes()):
         plain = code.replace(".", "")
         if len(plain) > 3:
             tree.setdefault(plain[:-1], []).append(code)
@@ -119,8 +119,8 @@ def _tree() -> dict[str, list[str]]:
 
 
 def _children(code: str) -> list[str]:
-    """Codes one character below ``code``."""
-    return sorted(_tree().get(code.replace(".", ""), []))
+    """Codes one character below ``code``, in order."""
+    return _tree().get(code.replace(".", ""), [])
 
 
 def _descend_unspecified(code: str) -> str:
@@ -154,19 +154,16 @@ def _with_side(code: str, side: Optional[str]) -> str:
 
 def _with_encounter(code: str) -> str:
     """The initial-encounter code ("A") of an injury code that needs a 7th character."""
-    if len(code.replace(".", "")) >= 7 or not _extensions(code):
-        return code
-    padded = code.replace(".", "")
-    padded += "X" * (6 - len(padded))
-    extended = f"{padded[:3]}.{padded[3:]}A"
-    return extended if extended in _codes() else code
-
-
-def _extensions(code: str) -> list[str]:
-    """The 7th-character codes of ``code`` (padded with X as the classification writes them)."""
     plain = code.replace(".", "")
+    if len(plain) >= 7:
+        return code
+    # 7th-character codes pad the code with X to six characters ("S16.1" -> "S16.1XXA").
     padded = plain + "X" * (6 - len(plain))
-    return _children(f"{padded[:3]}.{padded[3:]}") if len(plain) < 7 else []
+    stem = f"{padded[:3]}.{padded[3:]}"
+    if not _children(stem):
+        return code
+    extended = stem + "A"
+    return extended if extended in _codes() else code
 
 
 @lru_cache(maxsize=8192)

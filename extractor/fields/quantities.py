@@ -68,7 +68,7 @@ def quantity_fields(service: str) -> dict[str, Any]:
             unit = groups.get("unit") or groups.get("unit2") or "sessions"
             out["quantity_unit"] = units.get(unit.lower(), "sessions")
             out["frequency"] = f"{low}-{high} per week" if high else f"{low} per week"
-            period_unit = units.get(period.rstrip("s") + "s", "weeks") if not period.startswith("wk") else "weeks"
+            period_unit = units.get(period, "weeks")  # "wk", "wks": weeks
             out["duration"] = f"{weeks} {_plural(period_unit, weeks)}"
             # Sessions a week times weeks; a course counted in days or months gives no total.
             out["quantity_total"] = (high or low) * weeks if period_unit == "weeks" else None
