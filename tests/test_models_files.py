@@ -49,6 +49,7 @@ WORDS_HOLDING_TERMS = [
     "Digital", "peroneal", "therapist", "incidental", "effusion", "confusion", "herniation", "estimate",
     "retraction", "paraspinal", "pneumothorax", "unsupported", "revisited", "calcaneal", "intracranial",
     "Scapular", "handicap", "Shipment", "armored", "kneeling", "legislation", "Backward", "headway",
+    "often", "someone", "attend", "network", "sixteenth",
 ]
 
 
@@ -62,6 +63,9 @@ def _term_patterns():
     yield "services.json laterality", [p for _, p in rules["laterality"]]
     yield "work_status.csv", [clinical._rules()["work"]]
     yield "specialties.csv, us_states.csv", [reviewer._rules()["specialty_re"], reviewer._rules()["state_re"]]
+    from extractor.fields import quantities
+
+    yield "quantities.json", [p for _, p in quantities._rules()["patterns"]] + [quantities._rules()["refills"]]
 
 
 @pytest.mark.parametrize("table, patterns", list(_term_patterns()), ids=lambda v: v if isinstance(v, str) else "")

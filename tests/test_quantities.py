@@ -31,6 +31,7 @@ from extractor.fields.quantities import quantity_fields
     ("Home health care 4 hours a day", 4, "hours", None, None),
     ("MRI of the lumbar spine", None, None, None, None),  # no quantity stated
     ("Retrospective E-stim (DOS 12/29/16)", None, None, None, None),  # a date is no quantity
+    ("Physical therapy often for 4 weeks", 4, "weeks", None, "4 weeks"),  # "ten" inside "often" is no number
 ])
 def test_quantities_forms(service, total, unit, frequency, duration):
     got = quantity_fields(service)
