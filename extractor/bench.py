@@ -6,7 +6,6 @@ the same process on the same letters, so the ratios hold on any machine.
 
 from __future__ import annotations
 
-import multiprocessing
 import resource
 import shutil
 import tempfile
@@ -14,6 +13,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Optional
+
+from .options import SERVER_START, RunOptions
 
 
 @dataclass
@@ -88,10 +89,6 @@ def synthetic_texts(n: int, seed: int = 0) -> list[str]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-# Workers start as `imr-extract run` starts them.
-_RUN_START = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else None
-
-
 def rss_by_size(corpus: Path, sizes: tuple[int, ...], workers: int = 2,
                 letters_per_worker: Optional[int] = None) -> list[dict]:
     """Peak RSS of the run's main process and of its largest worker, for growing archives.
@@ -117,9 +114,9 @@ def rss_by_size(corpus: Path, sizes: tuple[int, ...], workers: int = 2,
                 + _PEAK_SCRIPT
                 + "from extractor.engines import run_local\n"
                 f"s = run_local([{str(folder)!r}], {str(tmp / 'out')!r},"
-                f" workers={workers}{option}, start_method={_RUN_START!r})\n"
-                # Workers are forked from a fork server, not from this process: each one's own
-                # peak (VmHWM) is read by the run before it ends them.
+                f" workers={workers}{option}, start_method={SERVER_START!r})\n"
+                # Workers are forked from a fork server, not from this process: each one reports
+                # its own peak with its results.
                 "print(s.letters, s.seconds, peak_kb(), s.worker_peak_mb or 0)\n"
             )
             done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
@@ -215,11 +212,10 @@ def run_benchmark(corpus: Path, n: int = 200, real: Optional[Path] = None,
             (folder / f"letter-{i:05d}.pdf").write_bytes(data)
         # The fork server builds the pipeline once per process; it starts here, untimed, so
         # the first scenario does not pay for it and the later ones not.
-        run_local([str(folder / "letter-00000.pdf")], tmp / "warm-up", workers=1, start_method=_RUN_START)
+        run_local([str(folder / "letter-00000.pdf")], tmp / "warm-up", workers=1, start_method=SERVER_START)
         for count in workers:
-            # With run's defaults (batch size, per-letter time and reading memory), as users run it.
-            summary = run_local([str(folder)], tmp / f"out-{count}", workers=count,
-                                time_limit=120, memory_limit=2048, start_method=_RUN_START)
+            # With run's defaults (batch size, per-letter limits, start method), as users run it.
+            summary = run_local([str(folder)], tmp / f"out-{count}", RunOptions(workers=count, start_method=SERVER_START))
             timing = Timing(f"imr-extract run, PDF, {count} worker(s)", summary.letters, summary.seconds)
             pool_rates[count] = timing
             timings.append(timing)

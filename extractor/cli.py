@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 import os
 import shutil
 import time
@@ -14,6 +13,8 @@ from typing import List, Optional
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from .options import DEFAULTS, SERVER_START, RunOptions
 
 app = typer.Typer(
     add_completion=False,
@@ -38,10 +39,10 @@ def _setup_logging(verbose: bool) -> None:
 @app.command()
 def show(
     file: Path = typer.Argument(..., help="A letter: PDF or text."),
-    pdf_backend: str = typer.Option("pypdfium2", help="pypdfium2 (fast) or pdfplumber (layout)."),
+    pdf_backend: str = typer.Option(DEFAULTS.pdf_backend, help="pypdfium2 (fast) or pdfplumber (layout)."),
     text: bool = typer.Option(False, "--text/--no-text", help="Include the cleaned letter text."),
     mentions: bool = typer.Option(True, "--mentions/--no-mentions", help="Include the mentions."),
-    ocr: bool = typer.Option(True, "--ocr/--no-ocr", help="OCR PDF pages without a text layer (Tesseract)."),
+    ocr: bool = typer.Option(DEFAULTS.ocr, "--ocr/--no-ocr", help="OCR PDF pages without a text layer (Tesseract)."),
 ) -> None:
     """Print the record of one letter as JSON (a list when the file holds several letters)."""
     _setup_logging(False)
@@ -71,29 +72,24 @@ def show(
         raise typer.Exit(1)
 
 
-# Workers of a command-line run fork from a server that built the pipeline once: their memory
-# stays flat however long the run (see extractor.engines.local.pool_context).
-_FORKSERVER = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else None
-
-
 @app.command()
 def run(
     inputs: List[str] = typer.Argument(..., help="Files, folders and globs of letters."),
     out: Path = typer.Option(..., "--out", "-o", help="Dataset folder to write."),
-    fmt: str = typer.Option("parquet", "--format", "-f", help="parquet, csv or jsonl."),
-    workers: int = typer.Option(0, "--workers", "-w", help="Worker processes (0: all cores)."),
+    fmt: str = typer.Option(DEFAULTS.fmt, "--format", "-f", help="parquet, csv or jsonl."),
+    workers: int = typer.Option(DEFAULTS.workers, "--workers", "-w", help="Worker processes (0: all cores)."),
     in_process: bool = typer.Option(
-        False, "--in-process",
+        DEFAULTS.in_process, "--in-process",
         help="Run letters in this process, not in workers (debugging, profiling): a crash in a C library stops the run."),
-    batch_size: int = typer.Option(500, help="Letters per part file."),
-    pdf_backend: str = typer.Option("pypdfium2", help="pypdfium2 (fast) or pdfplumber (layout)."),
+    batch_size: int = typer.Option(DEFAULTS.batch_size, help="Letters per part file."),
+    pdf_backend: str = typer.Option(DEFAULTS.pdf_backend, help="pypdfium2 (fast) or pdfplumber (layout)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
-    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run into the same --out."),
-    time_limit: float = typer.Option(120.0, help="Seconds one letter may take (0: no limit)."),
+    resume: bool = typer.Option(DEFAULTS.resume, "--resume", help="Continue an interrupted run into the same --out."),
+    time_limit: float = typer.Option(DEFAULTS.time_limit, help="Seconds one letter may take (0: no limit)."),
     memory_limit: float = typer.Option(
-        2048.0, metavar="MB",
+        DEFAULTS.memory_limit, metavar="MB",
         help="Memory (address space, MB) reading one file (PDF text, OCR) may add to a worker (0: no limit)."),
-    ocr: bool = typer.Option(True, "--ocr/--no-ocr", help="OCR PDF pages without a text layer (Tesseract)."),
+    ocr: bool = typer.Option(DEFAULTS.ocr, "--ocr/--no-ocr", help="OCR PDF pages without a text layer (Tesseract)."),
     engine: str = typer.Option("local", help="local (worker processes) or spark."),
     master: str = typer.Option("local[*]", help="Spark master URL for --engine spark."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each failed letter."),
@@ -101,12 +97,17 @@ def run(
 ) -> None:
     """Extract letters into a dataset: tables letters, items, mentions, errors."""
     _setup_logging(verbose)
-    from .dataset import FORMATS
-    from .engines import run_local
+    from .engines import count_inputs, run_local
 
-    workers = workers or os.cpu_count() or 1
-    if fmt not in FORMATS:
-        console.print(f"[red]error[/red] unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
+    try:
+        options = RunOptions(fmt=fmt, workers=workers, batch_size=batch_size, pdf_backend=pdf_backend,
+                             ocr=ocr, time_limit=time_limit, memory_limit=memory_limit, resume=resume,
+                             in_process=in_process, start_method=SERVER_START).check()
+    except ValueError as exc:
+        console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2)
+    if engine not in ("local", "spark"):
+        console.print(f"[red]error[/red] unknown engine '{engine}'; choose local or spark")
         raise typer.Exit(2)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -125,14 +126,14 @@ def run(
     if engine == "spark":
         from .engines.spark import run_spark
 
-        _finish_run(run_spark(inputs, out, master=master, fmt=fmt), out, fmt, with_features)
+        try:
+            summary = run_spark(inputs, out, options, master=master)
+        except ValueError as exc:
+            console.print(f"[red]error[/red] {exc}")
+            raise typer.Exit(2)
+        _finish_run(summary, out, fmt, with_features)
         return
-    if engine != "local":
-        console.print(f"[red]error[/red] unknown engine '{engine}'; choose local or spark")
-        raise typer.Exit(2)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from .engines.local import count_inputs
 
     show = progress and console.is_terminal
     bar = Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(),
@@ -148,10 +149,7 @@ def run(
 
     try:
         with bar:
-            summary = run_local(inputs, out, fmt=fmt, workers=workers, batch_size=batch_size,
-                                pdf_backend=pdf_backend, on_result=tick, resume=resume, time_limit=time_limit,
-                                ocr=ocr, memory_limit=memory_limit, in_process=in_process,
-                                start_method=_FORKSERVER)
+            summary = run_local(inputs, out, options, on_result=tick)
     except OSError as exc:
         # The writer took back the batch it could not finish: the dataset holds only complete
         # batches, and --resume continues from the last one.
@@ -392,13 +390,13 @@ def fuzz_cli(
     cases: int = typer.Option(1000, help="Mutated letters to run."),
     seed: int = typer.Option(0, help="Random seed (the same seed makes the same cases)."),
     workers: int = typer.Option(2, help="Worker processes."),
-    memory_limit: float = typer.Option(2048.0, metavar="MB", help="Per-file reading memory, as for run."),
+    memory_limit: float = typer.Option(DEFAULTS.memory_limit, metavar="MB", help="Per-file reading memory, as for run."),
 ) -> None:
     """Fuzz the extractor with mutated letters: no unhandled failure, every input accounted for."""
     _setup_logging(False)
-    from .fuzz import fuzz
+    from .fuzz import FUZZ_OPTIONS, fuzz
 
-    report = fuzz(corpus, cases=cases, seed=seed, workers=workers, memory_limit=memory_limit)
+    report = fuzz(corpus, cases=cases, seed=seed, options=FUZZ_OPTIONS.replace(workers=workers, memory_limit=memory_limit))
     typer.echo(json.dumps(report, indent=2))
     if report["unexpected"] or report["unaccounted"]:
         raise typer.Exit(1)

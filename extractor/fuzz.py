@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .dataset import read_table
 from .engines import run_local
+from .options import RunOptions
 from .render import render_pdf
 
 
@@ -46,9 +47,15 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
     return bytes(out)
 
 
-def fuzz(corpus: Path, cases: int = 200, seed: int = 0, workers: int = 2, time_limit: float = 30,
-         memory_limit: float = 2048) -> dict:
-    """Run ``cases`` mutated letters; return counts and any input that went unaccounted for."""
+# Fuzzing runs two workers, a short time limit and no OCR (mutated scans add nothing but time).
+FUZZ_OPTIONS = RunOptions(workers=2, time_limit=30, ocr=False)
+
+
+def fuzz(corpus: Path, cases: int = 200, seed: int = 0, options: RunOptions = FUZZ_OPTIONS, **changes) -> dict:
+    """Run ``cases`` mutated letters; return counts and any input that went unaccounted for.
+
+    ``options`` (keywords change single ones) are those of the run the cases go through.
+    """
     rng = random.Random(seed)
     letters = sorted(Path(corpus).rglob("*.txt"))
     seeds = [p.read_bytes() for p in letters]
@@ -61,8 +68,7 @@ def fuzz(corpus: Path, cases: int = 200, seed: int = 0, workers: int = 2, time_l
             source = seeds[rng.randrange(len(seeds))]
             suffix = ".pdf" if source.startswith(b"%PDF") else ".txt"
             (folder / f"case-{i:06d}{suffix}").write_bytes(mutate(source, rng))
-        summary = run_local([str(folder)], tmp / "out", workers=workers, time_limit=time_limit, ocr=False,
-                            memory_limit=memory_limit)
+        summary = run_local([str(folder)], tmp / "out", options.replace(**changes))
         letters_table = read_table(tmp / "out", "letters")
         errors = read_table(tmp / "out", "errors")
         seen = set(letters_table["path"]) | set(errors["path"])

@@ -16,7 +16,7 @@ import extractor.extract as extract_module
 from extractor.cli import app
 from extractor.dataset import read_table
 from extractor.dataset.state import HOLD_AFTER_PARTS
-from extractor.engines import local
+from extractor.engines import letter_job, local, pool
 
 ROOT = Path(__file__).resolve().parents[1]
 # A one-page letter: OCR of a scan of it takes a few seconds.
@@ -154,7 +154,7 @@ def test_engine_worker_stuck_past_the_time_limit_costs_one_letter(tmp_path, lett
     monkeypatch.setattr(extract_module, "read_bytes", read_bytes)
     # Letters run under a limit no letter reaches, however loaded the machine; a worker counts as
     # stuck after 15 s, far above what a task of 4 letters takes under load.
-    monkeypatch.setattr(local, "_stuck_after", lambda time_limit: 15.0 if time_limit > 0 else None)
+    monkeypatch.setattr(pool, "stuck_after", lambda time_limit: 15.0 if time_limit > 0 else None)
     summary = local.run_local([str(folder)], tmp_path / "out", workers=2, time_limit=300, start_method="fork")
     errors = read_table(tmp_path / "out", "errors")
     assert summary.letters == 5 and summary.errors == 1
@@ -226,14 +226,14 @@ def test_engine_memory_limit_is_lifted_after_reading():
 @pytest.mark.parametrize("workers", [1, 2])
 def test_engine_crashed_worker_costs_one_letter(tmp_path, letters, monkeypatch, workers):
     bad = letters / "letter-007.txt"
-    real = local.extract_letters
+    real = letter_job.extract_letters
 
     def crashes(data, path=None, **kwargs):
         if path == str(bad):
             os._exit(11)  # what a segfault in a C library looks like from Python
         return real(data, path=path, **kwargs)
 
-    monkeypatch.setattr(local, "extract_letters", crashes)
+    monkeypatch.setattr(letter_job, "extract_letters", crashes)
     summary = local.run_local([str(letters)], tmp_path / "out", workers=workers, time_limit=0, start_method="fork")
     errors = read_table(tmp_path / "out", "errors")
     assert summary.letters == 23 and summary.errors == 1
@@ -241,12 +241,12 @@ def test_engine_crashed_worker_costs_one_letter(tmp_path, letters, monkeypatch, 
 
 
 def test_engine_replaces_workers_after_their_share_of_letters(tmp_path, letters, monkeypatch):
-    real = local.extract_letters
+    real = letter_job.extract_letters
 
     def tagged(data, path=None, **kwargs):  # the letter's path records the worker that read it
         return real(data, path=f"{path}|{os.getpid()}", **kwargs)
 
-    monkeypatch.setattr(local, "extract_letters", tagged)
+    monkeypatch.setattr(letter_job, "extract_letters", tagged)
     summary = local.run_local([str(letters)], tmp_path / "recycled", workers=2, letters_per_worker=3, start_method="fork")
     local.run_local([str(letters)], tmp_path / "kept", workers=2, letters_per_worker=0, start_method="fork")
 

@@ -1,5 +1,7 @@
-"""Engines schedule letters and write rows; all of them call the same per-letter function."""
+"""Engines schedule letters and write rows; all of them call the same per-letter job."""
 
-from .local import RunSummary, expand_inputs, run_local
+from .inputs import count_inputs, expand_inputs
+from .local import run_local
+from .summary import RunSummary
 
-__all__ = ["RunSummary", "expand_inputs", "run_local"]
+__all__ = ["RunSummary", "count_inputs", "expand_inputs", "run_local"]

@@ -12,11 +12,13 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Optional
 
 from ..errors import Errors
+from ..options import LetterOptions, RunOptions
 from ..record import TABLES, error_row
-from .local import RunSummary, expand_inputs
+from .inputs import expand_inputs
+from .summary import RunSummary
 
 log = logging.getLogger("extractor")
 _SPARK_TYPES = {"string": "string", "int64": "bigint", "bool": "boolean", "float64": "double"}
@@ -26,18 +28,37 @@ def _ddl(table: str) -> str:
     return ", ".join(f"`{name}` {_SPARK_TYPES[kind]}" for name, kind in TABLES[table].items())
 
 
-def _extract_batches(batches: Iterator) -> Iterator:
-    """mapInPandas body: (path, content) rows in, (table, path, doc_id, row JSON) rows out."""
+# Options a Spark run cannot honour: Spark schedules, batches and retries tasks itself.
+UNSUPPORTED = {
+    "resume": "Spark runs always write the whole dataset",
+    "in_process": "Spark runs letters in its executors",
+    "start_method": "Spark starts its own Python workers",
+    "letters_per_worker": "Spark starts its own Python workers",
+    "workers": "Spark's executors set the parallelism (use --master)",
+    "batch_size": "Spark writes one part file per partition",
+}
+
+
+def _extract_batches(options: LetterOptions):
+    """The mapInPandas body for ``options``: (path, content) rows in, (table, path, doc_id, row JSON) rows out."""
+
+    def extract(batches: Iterator) -> Iterator:
+        return _extract(batches, options)
+
+    return extract
+
+
+def _extract(batches: Iterator, options: LetterOptions) -> Iterator:
     import pandas as pd
 
     from ..extract import bytes_id
-    from .local import process_path_bytes
+    from .letter_job import process_path_bytes
 
     for batch in batches:
         out = []
         for path, content in zip(batch["path"], batch["content"]):
             local_path = path[5:] if path.startswith("file:") else path
-            _, doc_id, rows = process_path_bytes(local_path, bytes(content))
+            _, doc_id, rows = process_path_bytes(local_path, bytes(content), options)
             doc_id = doc_id or (bytes_id(bytes(content)) if content else None)
             for table, table_rows in rows.items():
                 for row in table_rows:
@@ -45,12 +66,22 @@ def _extract_batches(batches: Iterator) -> Iterator:
         yield pd.DataFrame(out, columns=["table", "path", "doc_id", "row"])
 
 
-def run_spark(inputs: Iterable[str], out: Path, master: str = "local[*]", fmt: str = "parquet",
-              partitions: int = 0) -> RunSummary:
-    """Extract every input with Spark into ``out`` (one folder of part files per table)."""
+def run_spark(inputs: Iterable[str], out: Path, options: Optional[RunOptions] = None, *,
+              master: str = "local[*]", partitions: int = 0, **changes) -> RunSummary:
+    """Extract every input with Spark into ``out`` (one folder of part files per table).
+
+    ``options`` and keyword changes are those of :func:`extractor.engines.run_local`; the
+    per-letter ones (PDF backend, OCR, time and memory limits) apply in the executors, and an
+    option Spark cannot honour (see ``UNSUPPORTED``) raises ValueError before any work starts.
+    """
     from pyspark.sql import SparkSession
     from pyspark.sql import functions as F
 
+    options = (options or RunOptions()).replace(**changes).check()
+    refused = [f"{name} ({UNSUPPORTED[name]})" for name in options.changed() if name in UNSUPPORTED]
+    if refused:
+        raise ValueError("the Spark engine cannot honour: " + "; ".join(refused))
+    fmt = options.fmt
     started = time.perf_counter()
     if master.startswith("local") and "PYSPARK_PYTHON" not in os.environ:
         # Local workers run this interpreter (the one with the package installed).
@@ -75,7 +106,7 @@ def run_spark(inputs: Iterable[str], out: Path, master: str = "local[*]", fmt: s
         files = files.repartition(partitions)
     rows = (
         files.select("path", "content").mapInPandas(
-            _extract_batches, "table string, path string, doc_id string, row string").cache()
+            _extract_batches(options.letter), "table string, path string, doc_id string, row string").cache()
         if files is not None else None
     )
     if problems:

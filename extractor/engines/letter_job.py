@@ -1,0 +1,123 @@
+"""One file's job: read it, extract its letters, return table rows; never raise.
+
+Every engine calls these functions (the local engine in worker processes, Spark in its
+executors), so both give the same rows and the same error rows for the same file.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from pathlib import Path
+from typing import Optional
+
+from ..errors import STEPS, Errors, ExtractionError
+from ..extract import bytes_id, extract_letters
+from ..options import LetterOptions
+from ..record import error_row, rows_of
+from ..types import Record
+
+try:
+    import resource
+except ImportError:  # pragma: no cover - Windows: no peak memory figure
+    resource = None
+
+log = logging.getLogger("extractor")
+
+# What one file gives: (path, doc_id of the file, rows by table).
+FileResult = tuple[str, Optional[str], dict]
+
+
+class LetterTimeout(BaseException):
+    """A letter that ran past the per-letter time limit.
+
+    A BaseException, like KeyboardInterrupt, so that the ``except Exception`` guards of the
+    reading and NLP steps (which turn a library's bug into an explained error) let it through.
+    """
+
+
+def _on_alarm(signum, frame):  # pragma: no cover - called by the OS
+    raise LetterTimeout()
+
+
+def process_path(path: str, options: LetterOptions = LetterOptions()) -> FileResult:
+    """Read and extract one file; return ``(path, doc_id, rows)`` and never raise."""
+    return process_path_bytes(path, None, options)
+
+
+def process_path_bytes(path: str, data: Optional[bytes],
+                       options: LetterOptions = LetterOptions()) -> FileResult:
+    """Extract the letters of one file (bytes given, or read from ``path``); never raise.
+
+    Returns ``(path, doc_id of the file, rows)``: one ``letters`` row per letter the file holds,
+    or ``errors`` rows. ``options.memory_limit`` (MB) caps what reading the file may map (see
+    :mod:`extractor.limits`); ``options.time_limit`` (s) caps the whole file.
+    """
+    doc_id = None
+    stage = {"now": "read"}
+    time_limit = options.time_limit
+    # A signal handler can only be set from the main thread (where workers run letters).
+    use_alarm = (time_limit > 0 and hasattr(signal, "setitimer")
+                 and threading.current_thread() is threading.main_thread())
+    if use_alarm:
+        signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, time_limit)
+    try:
+        data = Path(path).read_bytes() if data is None else data
+        doc_id = bytes_id(data) if data else None
+        letters = extract_letters(data, path=path, pdf_backend=options.pdf_backend, ocr=options.ocr,
+                                  memory_limit=options.memory_limit,
+                                  on_stage=lambda name: stage.update(now=name))
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        return path, doc_id, _rows(path, letters)
+    except ExtractionError as exc:
+        log.info("letter failed: path=%s stage=%s error=%s", path, exc.stage, exc.code)
+        return path, doc_id, {"errors": [error_row(path, exc.stage, exc.code, exc.message, doc_id)]}
+    except LetterTimeout:
+        step = stage["now"]
+        log.warning("letter timed out: path=%s step=%s", path, step)
+        message = Errors.E010.format(seconds=time_limit, step=STEPS[step])
+        # OCR is part of reading the file; the stage column says read or nlp.
+        where = "nlp" if step == "nlp" else "read"
+        return path, doc_id, {"errors": [error_row(path, where, "E010", message, doc_id)]}
+    except OSError as exc:
+        return path, doc_id, {"errors": [error_row(path, "read", "E002", f"cannot read file: {exc.strerror}", doc_id)]}
+    except Exception as exc:  # a bug must cost one letter, never the run
+        log.exception("unexpected failure: path=%s", path)
+        message = f"unexpected failure: {type(exc).__name__}"
+        return path, doc_id, {"errors": [error_row(path, "extract", "E009", message, doc_id)]}
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def process_paths(paths: list[str], options: LetterOptions = LetterOptions()) -> tuple[list[FileResult], int, Optional[float]]:
+    """``process_path`` for several files, in order: one task for a worker process.
+
+    Returns the results with the worker's pid and its peak resident memory (MB) so far, so
+    the supervisor learns both from the workers themselves.
+    """
+    return [process_path(path, options) for path in paths], os.getpid(), peak_memory_mb()
+
+
+def peak_memory_mb() -> Optional[float]:
+    """This process's peak resident memory in MB (``ru_maxrss``), or None where unknown."""
+    if resource is None:
+        return None
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def _rows(path: str, letters: list) -> dict[str, list[dict]]:
+    """The table rows of a file's letters: records as rows, a bundle's failed letter as an error."""
+    rows: dict[str, list[dict]] = {"letters": [], "items": [], "mentions": [], "errors": []}
+    for letter in letters:
+        if isinstance(letter, Record):
+            part = rows_of(letter)
+        else:
+            part = {"errors": [error_row(path, letter.stage, letter.code, letter.message, letter.doc_id)]}
+        for table, table_rows in part.items():
+            rows[table].extend(table_rows)
+    return rows

@@ -1,0 +1,32 @@
+"""What a run did: counts for the terminal summary and for callers, the same for every engine."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Optional
+
+
+@dataclass
+class RunSummary:
+    """What a run did, for the terminal summary and for callers."""
+
+    inputs: int = 0
+    letters: int = 0
+    duplicates: int = 0
+    errors: int = 0
+    items: int = 0
+    upheld: int = 0
+    overturned: int = 0
+    mentions: int = 0
+    seconds: float = 0.0
+    resumed: int = 0  # inputs skipped because an earlier run committed them
+    bundles: int = 0  # files that held several letters (one record each)
+    worker_peak_mb: Optional[float] = None  # the largest worker's peak resident memory
+    layouts: Counter = field(default_factory=Counter)
+    error_stages: Counter = field(default_factory=Counter)
+
+    @property
+    def rate(self) -> float:
+        """Letters per second."""
+        return (self.letters + self.errors) / self.seconds if self.seconds else 0.0
