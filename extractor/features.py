@@ -89,7 +89,7 @@ def columns_hash() -> str:
 
 
 def column_docs() -> list[tuple[str, str, str]]:
-    """``(column, type, description)`` for every column, for the README and ``--describe``."""
+    """``(column, type, description)`` for every column, for ``docs/analysis.md`` and ``--describe``."""
     rows = [(c["name"], c["type"], c["description"]) for c in spec()["keys"] + spec()["labels"] + spec()["columns"]]
     for group in spec()["counts"]:
         for label in group["labels"]:

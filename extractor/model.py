@@ -298,7 +298,7 @@ def model_card(bundle: dict[str, Any], model_path: Path, plot: Optional[Path]) -
         "",
         "## Features",
         f"{len(columns)} inputs from the features table (`imr-extract features`; every column is "
-        "documented in the README): "
+        "documented in docs/analysis.md): "
         f"{len(categorical)} categories ({', '.join(categorical)}) and {len(numeric)} numbers "
         "(ages, days, quantities, pain scores, and counts of present and absent findings and of prior "
         "treatments by kind). Never an input: the rationale, the MAXIMUS guideline and its sections, "
