@@ -210,7 +210,7 @@ def evaluate(
 ) -> None:
     """Score the extractor against gold annotations, per field, split and layout."""
     _setup_logging(False)
-    from .evaluate import evaluate as run_evaluation
+    from .quality.evaluate import evaluate as run_evaluation
 
     report = run_evaluation(folders, letters_dir=letters, baseline=baseline, pdf=pdf)
     data = report.to_dict()
@@ -235,7 +235,7 @@ def evaluate_context_cli(
 ) -> None:
     """Score ConText alone on sentences whose target spans are given (precision, recall, F1 per flag)."""
     _setup_logging(False)
-    from .evaluate_context import evaluate_context
+    from .quality.evaluate_context import evaluate_context
 
     try:
         report = evaluate_context(paths, baseline=baseline)
@@ -270,7 +270,7 @@ def agreement_cli(
 ) -> None:
     """Agreement of two annotators on the same letters (the second scored against the first)."""
     _setup_logging(False)
-    from .evaluate import agreement
+    from .quality.evaluate import agreement
 
     data = agreement(first, second, letters_dir=letters).to_dict()
     if as_json:
@@ -329,7 +329,7 @@ def bench(
 ) -> None:
     """Benchmark letters/s against baselines measured in the same run, and peak memory."""
     _setup_logging(False)
-    from .bench import run_benchmark
+    from .quality.bench import run_benchmark
 
     result = run_benchmark(corpus, n=n, real=real, workers=tuple(int(w) for w in workers.split(",")),
                            letters=letters, run_n=run_n)
@@ -344,7 +344,7 @@ def bench(
         out.print(f"{name}: {value:.2f}")
     for name, value in result["peak_rss_mb"].items():
         out.print(f"peak RSS, {name}: {value:.0f} MB")
-    from .bench import rss_by_size
+    from .quality.bench import rss_by_size
 
     # Workers forked from this process would show its letters and pipelines as their own
     # memory: per-worker figures come from runs in fresh processes.
@@ -394,7 +394,7 @@ def fuzz_cli(
 ) -> None:
     """Fuzz the extractor with mutated letters: no unhandled failure, every input accounted for."""
     _setup_logging(False)
-    from .fuzz import FUZZ_OPTIONS, fuzz
+    from .quality.fuzz import FUZZ_OPTIONS, fuzz
 
     report = fuzz(corpus, cases=cases, seed=seed, options=FUZZ_OPTIONS.replace(workers=workers, memory_limit=memory_limit))
     typer.echo(json.dumps(report, indent=2))
@@ -411,7 +411,7 @@ def features(
     """Write the features table: one row per disputed item, only what is known before the decision."""
     _setup_logging(False)
     from .dataset import DatasetError
-    from .features import build_features, column_docs
+    from .decision.features import build_features, column_docs
 
     if describe:
         table = Table(title="features table")
@@ -435,7 +435,7 @@ def features(
 
 def _emit_table(frame, out: Optional[Path]) -> bool:
     """CSV on standard output when ``out`` is None; else write ``out`` (format by suffix)."""
-    from .features import write_features
+    from .decision.features import write_features
 
     if out is None:
         typer.echo(frame.to_csv(index=False), nl=False)
@@ -454,7 +454,7 @@ app.add_typer(model_app, name="model")
 
 def _features_or_exit(source: Path):
     from .dataset import DatasetError
-    from .features import read_features
+    from .decision.features import read_features
 
     try:
         return read_features(source)
@@ -474,7 +474,7 @@ def model_train(
 ) -> None:
     """Cross-validate (grouped by case), fit, and write the model, its card and a calibration plot."""
     _setup_logging(False)
-    from .model import ModelError, calibration_plot, model_card, save, train
+    from .decision.model import ModelError, calibration_plot, model_card, save, train
 
     frame = _features_or_exit(dataset)
     try:
@@ -505,7 +505,7 @@ def model_predict(
 ) -> None:
     """P(upheld) and the predicted decision for every disputed item."""
     _setup_logging(False)
-    from .model import ModelError, load_model, predict
+    from .decision.model import ModelError, load_model, predict
 
     try:
         bundle = load_model(model)
@@ -524,7 +524,7 @@ def model_predict(
 
 
 def _write_features_table(out: Path, fmt: str) -> None:
-    from .features import add_features_table
+    from .decision.features import add_features_table
 
     path = add_features_table(out, fmt)
     typer.echo(f"features table: {path}")

@@ -56,7 +56,7 @@ class Patient:
 
 
 @dataclass
-class Span:
+class TextSpan:
     """A character span in the record's text, with the page it falls on (1-based)."""
 
     start: int
@@ -109,7 +109,7 @@ class Item:
     guideline_sources: list[str] = field(default_factory=list)
     guideline_sections: list[str] = field(default_factory=list)
     rationale: Optional[str] = None
-    evidence: Optional[Span] = None
+    evidence: Optional[TextSpan] = None
 
 
 @dataclass
@@ -182,7 +182,7 @@ class Record:
         values["work_status"] = [WorkStatus(**w) for w in data.get("work_status", [])]
         values["pain_scores"] = [PainScore(**p) for p in data.get("pain_scores", [])]
         values["items"] = [
-            Item(**{**i, "evidence": Span(**i["evidence"]) if i.get("evidence") else None})
+            Item(**{**i, "evidence": TextSpan(**i["evidence"]) if i.get("evidence") else None})
             for i in data.get("items", [])
         ]
         values["mentions"] = [Mention(**m) for m in data.get("mentions", [])]

@@ -15,7 +15,7 @@ import math
 import sys
 from pathlib import Path
 
-from extractor.evaluate import evaluate
+from extractor.quality.evaluate import evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "real" / "dev"

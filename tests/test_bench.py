@@ -5,7 +5,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from extractor.bench import iter_corpus_texts, rss_by_size, synthetic_texts
+from extractor.quality.bench import iter_corpus_texts, rss_by_size, synthetic_texts
 from extractor.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]

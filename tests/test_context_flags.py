@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from extractor import context_flags, context_pipeline
 from extractor.cli import app
-from extractor.evaluate_context import evaluate_context, read_sentences
+from extractor.quality.evaluate_context import evaluate_context, read_sentences
 
 
 def _span(text, phrase):

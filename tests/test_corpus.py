@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from extractor import extract_file
-from extractor.evaluate import evaluate
+from extractor.quality.evaluate import evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 THRESHOLDS = json.loads((Path(__file__).parent / "thresholds.json").read_text())

@@ -2,7 +2,7 @@
 
 import pytest
 
-from extractor.fields.clinical import diagnoses
+from extractor.recognizers.clinical import diagnoses
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from extractor.cli import app
-from extractor.evaluate import Counts, Report, evaluate, match_items, score_letter
+from extractor.quality.evaluate import Counts, Report, evaluate, match_items, score_letter
 
 ROOT = Path(__file__).resolve().parents[1]
 

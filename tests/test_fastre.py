@@ -7,7 +7,7 @@ import pytest
 
 from extractor import fastre
 from extractor.cleaning import clean_pages
-from extractor.fields import clinical, guidelines, header, items, patient, reviewer, services
+from extractor.recognizers import clinical, guidelines, header, items, patient, reviewer, services
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from extractor.cli import app
 from extractor.dataset import DatasetError, read_table
-from extractor.features import (
+from extractor.decision.features import (
     all_columns,
     build_features,
     column_docs,

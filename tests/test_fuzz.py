@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from extractor.fuzz import fuzz, mutate
+from extractor.quality.fuzz import fuzz, mutate
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -132,7 +132,7 @@ def test_header_patient_in_shorthand():
     ("Underwater Basket Weaving", "Underwater Basket Weaving", False),  # unknown: kept, flagged
 ])
 def test_header_specialties_are_normalized(printed, canonical, known):
-    from extractor.fields.reviewer import normalize_specialty
+    from extractor.recognizers.reviewer import normalize_specialty
 
     assert normalize_specialty(printed) == (canonical, known)
 

@@ -5,7 +5,7 @@ import gzip
 
 import pytest
 
-from extractor.fields import icd10
+from extractor.recognizers import icd10
 from extractor.resources import read_bytes, read_text
 
 

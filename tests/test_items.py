@@ -150,7 +150,7 @@ def test_items_unknown_layout_still_finds_fields_and_warns():
 
 
 def test_items_guideline_sections_keep_brackets_and_stop_at_a_second_chapter():
-    from extractor.fields.guidelines import sections
+    from extractor.recognizers.guidelines import sections
 
     assert sections("ODG, Hip & Pelvis Chapter, Section(s): Arthroplasty, Walking aids (canes, crutches, "
                     "braces, & walkers), Cold packs. The ODG is relied upon.") == [

@@ -2,7 +2,7 @@
 
 import pytest
 
-from extractor.mention_scoring import place_gold, score_mentions
+from extractor.quality.mention_scoring import place_gold, score_mentions
 
 TEXT = ("CLINICAL CASE SUMMARY\nShe reports pain in the neck, low back and right shoulder. "
         "Cervical exam was noted to be normal. No numbness. Norco was continued.")
@@ -95,7 +95,7 @@ def test_mention_scoring_a_wrong_flag_is_listed_as_a_miss():
 
 
 def test_mention_scoring_figures_from_known_counts():
-    from extractor.mention_scoring import MentionTally
+    from extractor.quality.mention_scoring import MentionTally
 
     a = MentionTally(gold=10, pred=8, overlap=6, exact=4, credit=5.0, token_tp=12, token_fp=4, token_fn=8,
                      label_agree=5, absent_gold=4, absent_found=3, date_right=2, date_total=4)
@@ -126,7 +126,7 @@ def test_mention_scoring_figures_from_known_counts():
 
 
 def test_mention_scoring_empty_tally_is_perfect_not_an_error():
-    from extractor.mention_scoring import MentionTally
+    from extractor.quality.mention_scoring import MentionTally
 
     f = MentionTally().figures(with_precision=True)
     assert f["mentions.recall"] == (1.0, 0) and f["mentions.precision"] == (1.0, 0)

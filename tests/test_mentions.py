@@ -108,7 +108,7 @@ def test_mentions_letter_without_mentions_is_valid():
 def test_work_status_scan_per_sentence_matches_one_scan():
     import re
 
-    from extractor.fields import clinical
+    from extractor.recognizers import clinical
 
     pattern = clinical._rules()["work"]
     text = ("He is off work. Full duty since May. Modified duty&more here.\n"

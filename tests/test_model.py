@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from extractor.cli import app
-from extractor.features import all_columns, build_features, input_columns
-from extractor.model import ModelError, _groups, cross_validate, load_model, predict, save, train
+from extractor.decision.features import all_columns, build_features, input_columns
+from extractor.decision.model import ModelError, _groups, cross_validate, load_model, predict, save, train
 
 runner = CliRunner()
 

@@ -54,7 +54,7 @@ WORDS_HOLDING_TERMS = [
 
 
 def _term_patterns():
-    from extractor.fields import clinical, reviewer, services
+    from extractor.recognizers import clinical, reviewer, services
 
     rules = services._rules()
     yield "services.json categories", [p for _, p, _ in rules["categories"]]
@@ -63,7 +63,7 @@ def _term_patterns():
     yield "services.json laterality", [p for _, p in rules["laterality"]]
     yield "work_status.csv", [clinical._rules()["work"]]
     yield "specialties.csv, us_states.csv", [reviewer._rules()["specialty_re"], reviewer._rules()["state_re"]]
-    from extractor.fields import quantities
+    from extractor.recognizers import quantities
 
     yield "quantities.json", [p for _, p in quantities._rules()["patterns"]] + [quantities._rules()["refills"]]
 

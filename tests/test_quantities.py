@@ -2,7 +2,7 @@
 
 import pytest
 
-from extractor.fields.quantities import quantity_fields
+from extractor.recognizers.quantities import quantity_fields
 
 
 @pytest.mark.parametrize("service, total, unit, frequency, duration", [

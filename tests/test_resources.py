@@ -3,7 +3,7 @@
 import pytest
 
 from extractor import resources
-from extractor.fields import patient
+from extractor.recognizers import patient
 
 
 def test_resources_are_read_once_per_process():

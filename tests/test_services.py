@@ -2,7 +2,7 @@
 
 import pytest
 
-from extractor.fields import guidelines, services
+from extractor.recognizers import guidelines, services
 
 
 @pytest.mark.parametrize(

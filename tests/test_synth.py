@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from extractor.cli import app
-from extractor.evaluate import Report, score_letter, validate_gold
+from extractor.quality.evaluate import Report, score_letter, validate_gold
 from extractor.extract import extract_file
 from extractor.resources import read_csv
 from extractor.synth import SynthError, generate, parse_uphold_rates

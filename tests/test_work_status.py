@@ -2,7 +2,7 @@
 
 import pytest
 
-from extractor.fields.clinical import work_status
+from extractor.recognizers.clinical import work_status
 
 
 def _statuses(text):

@@ -1,6 +1,6 @@
 """Letter fields: layout, header, reviewer, patient, items and case-summary facts.
 
-Runs the recognizers of ``extractor.fields`` over the Doc's text and stores plain data in
+Runs the recognizers of ``extractor.recognizers`` over the Doc's text and stores plain data in
 ``doc._.imr_fields``.
 """
 
@@ -10,8 +10,8 @@ from spacy.tokens import Doc
 
 
 from ..errors import Errors
-from ..fields import clinical, header, items, patient, reviewer
-from ..fields.sections import Section, section_span
+from ..recognizers import clinical, header, items, patient, reviewer
+from ..recognizers.section_spans import Section, section_span
 from .letter_tokenizer import doc_text
 
 

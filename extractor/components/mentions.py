@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 
 from .. import fastre
 from ..dates import find_dates
-from ..fields.clinical import visit_date, visit_headings
+from ..recognizers.clinical import visit_date, visit_headings
 from ..resources import read_json
 from .letter_tokenizer import doc_text
 from .sentences import sentence_bounds

@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .._extensions import RECORD_KEY
-from ..fields.icd10 import code_diagnosis
+from ..recognizers.icd10 import code_diagnosis
 from ..types import Record
 from .letter_tokenizer import TEXT_KEY, doc_text
 from .sentences import SENTENCE_BOUNDS_KEY

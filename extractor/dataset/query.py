@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..record import TABLES
+from .schema import TABLES
 from .state import readable_parts
 
 

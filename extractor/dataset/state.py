@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Optional
 
-from ..record import TABLES
+from .schema import TABLES
 
 STATE_DIR = "_state"
 # Crash tests kill a run at a point they choose: with this set to N, a run stops doing anything

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..options import FORMATS
-from ..record import TABLES
+from .schema import TABLES
 from .state import commit_part, readable_parts
 
 _ARROW = {"string": pa.string(), "int64": pa.int64(), "bool": pa.bool_(), "float64": pa.float64()}

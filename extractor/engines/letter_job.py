@@ -16,7 +16,7 @@ from typing import Optional
 from ..errors import STEPS, Errors, ExtractionError
 from ..extract import bytes_id, extract_letters
 from ..options import LetterOptions
-from ..record import error_row, rows_of
+from ..dataset.rows import error_row, rows_of
 from ..types import Record
 
 try:

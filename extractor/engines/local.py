@@ -16,7 +16,7 @@ from ..dataset import DatasetWriter
 from ..dataset.state import clear as clear_state
 from ..dataset.state import load_state
 from ..options import RunOptions
-from ..record import error_row
+from ..dataset.rows import error_row
 from .inputs import expand_inputs
 from .letter_job import process_path
 from .pool import pool_results

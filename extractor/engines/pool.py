@@ -23,7 +23,7 @@ from typing import Iterator, Optional
 
 from ..errors import STEPS, Errors
 from ..options import LetterOptions
-from ..record import error_row
+from ..dataset.rows import error_row
 from .letter_job import FileResult, process_path, process_paths
 
 log = logging.getLogger("extractor")

@@ -16,7 +16,8 @@ from typing import Iterable, Iterator, Optional
 
 from ..errors import Errors
 from ..options import LetterOptions, RunOptions
-from ..record import TABLES, error_row
+from ..dataset.schema import TABLES
+from ..dataset.rows import error_row
 from .inputs import expand_inputs
 from .summary import RunSummary
 

@@ -175,7 +175,7 @@ def index_page(records: list[Record], failed: list[Failed]) -> str:
 def collect(inputs: list[str], pdf_backend: str = "pypdfium2") -> tuple[list[Record], list[Failed]]:
     """Records and failures for letters, folders, globs, or dataset folders (re-read from their paths)."""
     from ..dataset import read_table
-    from ..engines.local import expand_inputs
+    from ..engines.inputs import expand_inputs
     from ..errors import ExtractionError
     from ..errors import fail
     from ..extract import extract_letters

@@ -3,7 +3,7 @@
 Scalar fields are scored by accuracy; lists (items, specialties, diagnoses, pain scores, work
 status) by precision / recall / F1, pooled over letters (micro) and averaged per letter
 (macro). Items are matched on their service text, then each matched item's fields are scored.
-Mentions are placed in the text and matched by their spans (:mod:`extractor.mention_scoring`):
+Mentions are placed in the text and matched by their spans (:mod:`extractor.quality.mention_scoring`):
 recall always, precision where the gold is blind and exhaustive, and each ConText flag as F1.
 """
 
@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
-from .errors import ExtractionError
+from ..errors import ExtractionError
 from .mention_scoring import MentionTally, score_mentions
 
 SCALARS = (
@@ -392,8 +392,8 @@ def split_of(gold_path: Path, gold: dict) -> str:
 def evaluate(folders: Iterable[Path], letters_dir: Optional[Path] = None, baseline: bool = False,
              pdf: bool = False) -> Report:
     """Run the extractor on every gold-annotated letter under ``folders`` and score it."""
-    from .extract import extract_file
-    from .pipeline import load
+    from ..extract import extract_file
+    from ..pipeline import load
 
     nlp = load()
     baseline_nlp = _baseline_pipeline() if baseline else None
@@ -435,7 +435,7 @@ def _baseline_pipeline():
     """medspaCy's default pipeline: PyRuSH, the same vocabulary, default ConText rules."""
     import medspacy
 
-    from .components.targets import load_rules
+    from ..components.targets import load_rules
 
     nlp = medspacy.load(medspacy_enable=["medspacy_pyrush", "medspacy_target_matcher", "medspacy_context"])
     nlp.get_pipe("medspacy_target_matcher").add(load_rules())
@@ -474,9 +474,9 @@ def agreement(first: Iterable[Path], second: Path, letters_dir: Optional[Path] =
     paired with the blind gold file of the same letter under the ``first`` folders. Both annotators' mentions are
     placed in the record's text, so mentions agree when their spans overlap, as in scoring.
     """
-    from .extract import extract_file
+    from ..extract import extract_file
     from .mention_scoring import place_gold
-    from .pipeline import load
+    from ..pipeline import load
 
     nlp = load()
     firsts: dict[str, tuple[Path, dict]] = {}

@@ -4,6 +4,6 @@ Each works on the cleaned letter text and the sections found in it, and returns 
 the spaCy components in ``extractor.components`` call them and store results on the Doc.
 """
 
-from .sections import Section, section_span, sections_of
+from .section_spans import Section, section_span, sections_of
 
 __all__ = ["Section", "section_span", "sections_of"]

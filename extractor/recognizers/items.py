@@ -16,7 +16,7 @@ from typing import Optional
 from .. import fastre
 from ..resources import read_json
 from . import guidelines, quantities, services
-from .sections import Section, sections_of
+from .section_spans import Section, sections_of
 
 
 @dataclass

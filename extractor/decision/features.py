@@ -21,10 +21,10 @@ from typing import Any, Optional
 
 import pandas as pd
 
-from .components.targets import VOCABULARY_FILES
-from .dataset import DatasetError, read_table
-from .fields.guidelines import sources as guideline_sources
-from .resources import read_json, read_jsonl
+from ..components.targets import VOCABULARY_FILES
+from ..dataset import DatasetError, read_table
+from ..recognizers.guidelines import sources as guideline_sources
+from ..resources import read_json, read_jsonl
 
 SPEC_FILE = "features.json"
 

@@ -9,7 +9,7 @@ from typing import Optional
 from .. import fastre
 from ..dates import find_dates
 from ..resources import read_json
-from .sections import Section, header_end, section_span
+from .section_spans import Section, header_end, section_span
 
 
 @lru_cache(maxsize=1)

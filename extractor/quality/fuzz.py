@@ -13,10 +13,10 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from .dataset import read_table
-from .engines import run_local
-from .options import RunOptions
-from .render import render_pdf
+from ..dataset import read_table
+from ..engines import run_local
+from ..options import RunOptions
+from ..render import render_pdf
 
 
 def mutate(data: bytes, rng: random.Random) -> bytes:

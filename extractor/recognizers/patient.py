@@ -8,7 +8,7 @@ from typing import Optional
 
 from .. import fastre
 from ..resources import read_json
-from .sections import Section, section_span
+from .section_spans import Section, section_span
 
 # Ages outside this range are read errors (a year, a page number), not ages of workers.
 _MIN_AGE, _MAX_AGE = 14, 100

@@ -57,7 +57,7 @@ def _medspacy_flags(nlp, text: str, span: tuple[int, int]) -> dict[str, bool]:
 
 def evaluate_context(paths: Iterable[Path], baseline: bool = True) -> dict[str, Any]:
     """Per-flag precision, recall and F1 of the project's ConText (and medspaCy's default)."""
-    from .context_flags import context_flags
+    from ..context_flags import context_flags
 
     rows = read_sentences(paths)
     systems = {"imr-extractor": lambda text, span: context_flags(text, [span])[0]}

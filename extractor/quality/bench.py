@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
-from .options import SERVER_START, RunOptions
+from ..options import SERVER_START, RunOptions
 
 
 @dataclass
@@ -79,7 +79,7 @@ _PEAK_SCRIPT = (
 
 def synthetic_texts(n: int, seed: int = 0) -> list[str]:
     """``n`` distinct letters from ``imr-extract synth`` (all three layouts, 3-8k characters)."""
-    from .synth import generate
+    from ..synth import generate
 
     tmp = Path(tempfile.mkdtemp(prefix="imr-bench-synth-"))
     try:
@@ -141,10 +141,10 @@ def run_benchmark(corpus: Path, n: int = 200, real: Optional[Path] = None,
     import pypdfium2 as pdfium
     import spacy
 
-    from .engines import run_local
-    from .extract import extract_bytes
-    from .pipeline import load
-    from .render import render_pdf
+    from ..engines import run_local
+    from ..extract import extract_bytes
+    from ..pipeline import load
+    from ..render import render_pdf
 
     if letters not in ("synth", "corpus"):
         raise ValueError(f"unknown letters '{letters}': use synth or corpus")
@@ -179,7 +179,7 @@ def run_benchmark(corpus: Path, n: int = 200, real: Optional[Path] = None,
     # after the first special case it meets, and "\n" is one; this row shows the same
     # tokenizer without the newline special cases (as the pipeline runs it, see
     # letter_tokenizer.drop_whitespace_specials): identical tokens.
-    from .components.letter_tokenizer import drop_whitespace_specials
+    from ..components.letter_tokenizer import drop_whitespace_specials
 
     plain = warm_tokenizer(texts, drop_whitespace_specials(spacy.blank("en").tokenizer))
     timings.append(_time("spaCy tokenizer, no whitespace specials (text)", texts, plain))
@@ -191,7 +191,7 @@ def run_benchmark(corpus: Path, n: int = 200, real: Optional[Path] = None,
 
     import medspacy
 
-    from .components.targets import load_rules
+    from ..components.targets import load_rules
 
     default = medspacy.load()
     default.get_pipe("medspacy_target_matcher").add(load_rules())

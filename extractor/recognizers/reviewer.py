@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from .. import fastre
 from ..resources import read_csv, read_json
-from .sections import Section, sections_of
+from .section_spans import Section, sections_of
 
 
 @lru_cache(maxsize=1)

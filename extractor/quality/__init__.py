@@ -1,0 +1,1 @@
+"""How right and how fast the extractor is: evaluation against gold, benchmarks, fuzzing."""
