@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .dataset import read_table
 from .engines import run_local
-from .render import render_pdf
+from .synth.render import render_pdf
 
 
 def mutate(data: bytes, rng: random.Random) -> bytes:
