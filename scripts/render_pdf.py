@@ -3,7 +3,7 @@
 import sys
 from pathlib import Path
 
-from extractor.render import render_folder
+from extractor.synth.render import render_folder
 
 if __name__ == "__main__":
     src = Path(sys.argv[1] if len(sys.argv) > 1 else "corpora")

@@ -61,7 +61,7 @@ def corpus_letters() -> list[Path]:
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory, corpus_letters) -> Path:
     """The corpus rendered to PDFs (same relative paths under a temporary folder)."""
-    from extractor.render import render_folder
+    from extractor.synth.render import render_folder
 
     dest = tmp_path_factory.mktemp("pdf")
     render_folder(CORPORA, dest)
@@ -99,7 +99,7 @@ def _scanned(text: str) -> bytes:
 
     import pypdfium2 as pdfium
 
-    from extractor.render import render_pdf
+    from extractor.synth.render import render_pdf
 
     pdf = pdfium.PdfDocument(render_pdf(text))
     images = [page.render(scale=200 / 72, grayscale=True).to_pil().convert("L") for page in pdf]

@@ -12,7 +12,7 @@ from extractor.bundles import split_letters
 from extractor.dataset import read_table
 from extractor.engines.local import run_local
 from extractor.extract import bytes_id, extract_letters
-from extractor.render import render_pdf
+from extractor.synth.render import render_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 # One letter of each published layout, and a second case-number-header letter.

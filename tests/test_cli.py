@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from extractor.cli import app
 from extractor.dataset import read_table
-from extractor.render import render_pdf
+from extractor.synth.render import render_pdf
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[1]

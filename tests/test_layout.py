@@ -10,7 +10,7 @@ from extractor import extract_bytes, extract_file, extract_text
 from extractor.reading import read_bytes
 from extractor.reading.layout import looks_interleaved
 from extractor.reading.pdf import _read_pdfium
-from extractor.render import render_pdf
+from extractor.synth.render import render_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "real" / "dev"

@@ -4,7 +4,7 @@ import pytest
 
 from extractor.errors import ExtractionError
 from extractor.reading import read_bytes, sniff_format
-from extractor.render import render_pdf
+from extractor.synth.render import render_pdf
 
 LETTER = "CLINICAL CASE SUMMARY\nThe injured worker is a 50 year old male.\n"
 

@@ -3,7 +3,7 @@
 import pytest
 
 from extractor import extract_bytes, extract_text
-from extractor.render import render_pdf
+from extractor.synth.render import render_pdf
 
 
 @pytest.fixture(scope="module", params=["text", "pdf"])

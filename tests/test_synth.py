@@ -12,8 +12,7 @@ from extractor.cli import app
 from extractor.quality.evaluate import Report, score_letter, validate_gold
 from extractor.extract import extract_file
 from extractor.resources import read_csv
-from extractor.synth import SynthError, generate, parse_uphold_rates
-from extractor.synth_letter import CATEGORIES, LAYOUTS, load_data
+from extractor.synth import CATEGORIES, LAYOUTS, SynthError, generate, load_data, parse_uphold_rates
 
 runner = CliRunner()
 # Decision years by layout: the 2013-14 letterhead, the case-number header from 2015 on.

@@ -144,7 +144,7 @@ def run_benchmark(corpus: Path, n: int = 200, real: Optional[Path] = None,
     from ..engines import run_local
     from ..extract import extract_bytes
     from ..pipeline import load
-    from ..render import render_pdf
+    from ..synth.render import render_pdf
 
     if letters not in ("synth", "corpus"):
         raise ValueError(f"unknown letters '{letters}': use synth or corpus")

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..dataset import read_table
 from ..engines import run_local
 from ..options import RunOptions
-from ..render import render_pdf
+from ..synth.render import render_pdf
 
 
 def mutate(data: bytes, rng: random.Random) -> bytes:

@@ -1,6 +1,6 @@
 """``imr-extract synth``: a synthetic archive of IMR letters, each with its gold annotation.
 
-Letters are drawn from the templates in ``models/synth/`` (see :mod:`extractor.synth_letter`).
+Letters are drawn from the templates in ``models/synth/`` (see :mod:`extractor.synth.composer`).
 Each disputed item is upheld with the rate given for its category, so an archive can be made
 with a known uphold rate to test a pipeline or a model against. Letter ``i`` depends only on the
 seed and ``i``: the same seed gives byte-identical letters, and a larger ``n`` extends an archive.
@@ -14,7 +14,8 @@ from pathlib import Path
 from random import Random
 from typing import Iterable, Mapping, Optional
 
-from .synth_letter import CATEGORIES, LAYOUTS, LetterComposer, load_data, weighted
+from .composer import LetterComposer
+from .templates import CATEGORIES, LAYOUTS, load_data, weighted
 
 
 class SynthError(ValueError):
