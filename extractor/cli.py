@@ -102,7 +102,7 @@ def run(
     try:
         options = RunOptions(fmt=fmt, workers=workers, batch_size=batch_size, pdf_backend=pdf_backend,
                              ocr=ocr, time_limit=time_limit, memory_limit=memory_limit, resume=resume,
-                             in_process=in_process, start_method=SERVER_START).check()
+                             in_process=in_process).check()
     except ValueError as exc:
         console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
@@ -149,7 +149,7 @@ def run(
 
     try:
         with bar:
-            summary = run_local(inputs, out, options, on_result=tick)
+            summary = run_local(inputs, out, options.replace(start_method=SERVER_START), on_result=tick)
     except OSError as exc:
         # The writer took back the batch it could not finish: the dataset holds only complete
         # batches, and --resume continues from the last one.
