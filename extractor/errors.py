@@ -36,6 +36,8 @@ class Errors:
     W008 = ("file seems to hold {count} letters (case numbers {cases}) but was not split (a later letter "
             "lacks its own header or decisions); the header fields are the first letter's")
     W010 = "reviewer specialty '{name}' is not in the list of specialties; kept as printed"
+    W011 = ("medspaCy {found} is installed; imr-extractor's copies of its matching and ConText steps "
+            "were written for medspaCy {tested}.x and may differ (install the pinned version)")
     W009 = ("file holds {count} letters; this record is the first (imr-extract run and "
             "extractor.extract_letters give one record per letter)")
 

@@ -8,8 +8,7 @@ from medspacy.context.context_graph import ConTextGraph
 from medspacy.context.context_modifier import ConTextModifier
 from spacy.tokens import Span
 
-from extractor.components.context import _scope
-from extractor.components.context_graph import Modifier, RuleInfo, apply_modifiers, update_scopes
+from extractor.components.medspacy_compat import cue_scope, Modifier, RuleInfo, apply_modifiers, update_scopes
 
 CATEGORIES = ["NEGATED_EXISTENCE", "HISTORICAL", "POSSIBLE_EXISTENCE", "TERMINATE", "PSEUDO"]
 LABELS = ["FINDING", "SYMPTOM", "TREATMENT"]
@@ -61,12 +60,12 @@ def test_graph_steps_match_medspacy_on_random_sentences():
 
         theirs = ConTextGraph(prune_on_modifier_overlap=False)
         theirs.targets = targets
-        theirs.modifiers = [ConTextModifier(rule, s, e, doc, *_scope(rule, s, e, sentence.start, sentence.end))
+        theirs.modifiers = [ConTextModifier(rule, s, e, doc, *cue_scope(rule, s, e, sentence.start, sentence.end))
                             for rule, s, e in cues]
         theirs.update_scopes()
         theirs.apply_modifiers()
 
-        mine = [Modifier(RuleInfo(rule), s, e, *_scope(rule, s, e, sentence.start, sentence.end))
+        mine = [Modifier(RuleInfo(rule), s, e, *cue_scope(rule, s, e, sentence.start, sentence.end))
                 for rule, s, e in cues]
         update_scopes(mine)
         edges = apply_modifiers(targets, mine, doc)

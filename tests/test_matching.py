@@ -7,7 +7,9 @@ from medspacy.common.util import prune_overlapping_matches as medspacy_prune
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
-from extractor.components.matching import prune_overlapping_matches, run_matcher
+from medspacy.common.medspacy_matcher import MedspacyMatcher
+
+from extractor.components.medspacy_compat import prune_overlapping_matches
 from extractor.components.targets import longest_matches
 
 
@@ -36,9 +38,12 @@ def test_longest_matches_is_filter_spans_on_tuples(nlp):
 
 
 @pytest.mark.parametrize("component", ["extractor_targets", "extractor_context", "extractor_sections"])
-def test_run_matcher_returns_what_the_medspacy_matcher_returns(nlp, corpus_letters, component):
+def test_rule_matcher_returns_what_the_medspacy_matcher_returns(nlp, corpus_letters, component):
     pipe = nlp.get_pipe(component)
-    matcher = {"extractor_targets": getattr(pipe, "rules", None)}.get(component) or pipe.matcher
+    ours = pipe.rules if component == "extractor_targets" else pipe.matcher
+    # medspaCy's own matcher, with its own (quadratic) pruning, over the same rules.
+    theirs = MedspacyMatcher(nlp, name="reference", prune=ours.prune)
+    theirs.add(ours.rules)
     for path in corpus_letters[:25]:
         doc = nlp.make_doc(path.read_text(encoding="utf-8"))
-        assert run_matcher(matcher, doc) == matcher(doc)
+        assert ours(doc) == theirs(doc)

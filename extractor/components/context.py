@@ -10,14 +10,13 @@ checks every (target, cue) pair of a graph, and one graph per letter costs ~10x 
 from bisect import bisect_right
 from collections import defaultdict
 
-from medspacy.context import ConText
+from medspacy.context import ConText, ConTextRule
 from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..resources import model_path
-from .context_graph import Modifier, RuleInfo, apply_modifiers, update_scopes
-from .matching import run_matcher
+from .medspacy_compat import Modifier, RuleInfo, RuleMatcher, apply_modifiers, cue_scope, update_scopes
 from .sentences import sentence_bounds
 from .targets import entity_spans, entity_table
 
@@ -29,26 +28,6 @@ SPAN_ATTRS = {
     "HYPOTHETICAL": {"is_hypothetical": True},
     "FAMILY": {"is_family": True},
 }
-
-
-def _scope(rule, start: int, end: int, sent_start: int, sent_end: int) -> tuple[int, int]:
-    """A cue's scope within its sentence, as medspaCy computes it (without Token.sent)."""
-    direction = rule.direction.lower()
-    limit = rule.max_scope
-    if direction == "forward":
-        scope_start, scope_end = end, sent_end
-        if limit is not None and scope_end - scope_start > limit:
-            scope_end = end + limit
-    elif direction == "backward":
-        scope_start, scope_end = sent_start, start
-        if limit is not None and scope_end - scope_start > limit:
-            scope_start = start - limit
-    else:
-        scope_start, scope_end = sent_start, sent_end
-        if limit is not None:
-            scope_start = max(scope_start, start - limit)
-            scope_end = min(scope_end, end + limit)
-    return scope_start, scope_end
 
 
 def _clause_start(orths, marks: tuple[set, set], start: int, sent_start: int) -> int:
@@ -101,13 +80,11 @@ class LetterContext:
         self.subject_marks = ({strings.add(",")}, {strings.add(w) for w in subjects})
         self.comma = strings.add(",")
         self.nlp = nlp
-        self.context = ConText(
-            nlp,
-            name=f"{name}_medspacy",
-            rules=str(model_path(rules)),
-            span_attrs=SPAN_ATTRS,
-        )
-        self.matcher = self.context._ConText__matcher  # the compiled rule matcher
+        # medspaCy's ConText registers the flags' extensions and sets them on the targets; its
+        # rules are matched here, sentence by sentence, so it holds none itself.
+        self.context = ConText(nlp, name=f"{name}_medspacy", rules=None, span_attrs=SPAN_ATTRS)
+        self.matcher = RuleMatcher(nlp, ConTextRule.from_json(str(model_path(rules))), name=f"{name}_rules",
+                                   prune=self.context.prune_on_modifier_overlap)
         self.strings = nlp.vocab.strings
         self._infos: dict[str, RuleInfo] = {}
 
@@ -129,12 +106,12 @@ class LetterContext:
         for target in targets:
             by_sentence[bisect_right(starts, target.start) - 1][0].append(target)
         orths = None  # the Doc's word ids, read only when a backward cue needs them
-        for match_id, start, end in run_matcher(self.matcher, doc):
+        for match_id, start, end in self.matcher(doc):
             sentence = bisect_right(starts, start) - 1
             if sentence not in by_sentence:
                 continue  # no target in this sentence: the cue can modify nothing
             info = self._rule_info(self.strings[match_id])
-            scope = _scope(info.rule, start, end, starts[sentence], bounds.ends[sentence])
+            scope = cue_scope(info.rule, start, end, starts[sentence], bounds.ends[sentence])
             direction = info.rule.direction.lower()
             if info.rule.category in self.clause_bound and direction in ("forward", "backward", "bidirectional"):
                 if orths is None:

@@ -5,12 +5,12 @@ as "the following clinical case summary" in prose from opening a section.
 """
 
 
-from medspacy.section_detection import Sectionizer
+from medspacy.section_detection import SectionRule, Sectionizer
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..resources import model_path
-from .matching import run_matcher
+from .medspacy_compat import RuleMatcher
 
 
 @Language.factory(
@@ -26,13 +26,14 @@ class LetterSections:
         self.sectionizer = Sectionizer(
             nlp,
             name=f"{name}_medspacy",
-            rules=str(model_path(rules)),
+            rules=None,  # only its start-of-line filter is used; the rules are matched here
             phrase_matcher_attr=phrase_matcher_attr,
             require_start_line=True,
             input_span_type=None,
             span_attrs=None,
         )
-        self.matcher = self.sectionizer._Sectionizer__matcher  # the compiled title rules
+        self.matcher = RuleMatcher(nlp, SectionRule.from_json(str(model_path(rules))), name=f"{name}_rules",
+                                   phrase_matcher_attr=phrase_matcher_attr)
         self.vocab = nlp.vocab
 
     def __call__(self, doc: Doc) -> Doc:
@@ -41,7 +42,7 @@ class LetterSections:
         Only the Sectionizer's rule matching is used: its Section objects and per-token
         attributes cost more than the rest of the step, and the recognizers need titles only.
         """
-        matches = run_matcher(self.matcher, doc)
+        matches = self.matcher(doc)
         matches = self.sectionizer.filter_start_lines(doc, matches)
         found = []
         for match_id, start, end in matches:

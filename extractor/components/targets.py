@@ -5,13 +5,13 @@ Literal rules go through a PhraseMatcher (fast); overlapping matches keep the lo
 """
 
 
-from medspacy.target_matcher import TargetMatcher, TargetRule
+from medspacy.target_matcher import TargetRule
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..resources import read_jsonl
 from .letter_tokenizer import doc_text
-from .matching import run_matcher
+from .medspacy_compat import RuleMatcher
 
 VOCABULARY_FILES = (
     "vocabulary/findings.jsonl",
@@ -42,11 +42,9 @@ class LetterTargets:
     def __init__(self, nlp: Language, name: str, files: list[str]) -> None:
         """Load the vocabulary ``files`` from ``models/``."""
         self.name = name
-        self.matcher = TargetMatcher(nlp, name=f"{name}_medspacy", result_type=None)
-        self.matcher.add(load_rules(tuple(files)))
-        # The rule matcher inside TargetMatcher: its matches are filtered before any Span is
-        # built, where TargetMatcher builds (and sets attributes on) a Span for every match.
-        self.rules = self.matcher._TargetMatcher__matcher
+        # TargetMatcher's rule matching without TargetMatcher: its matches are filtered before
+        # any Span is built, where TargetMatcher builds (and sets attributes on) a Span for each.
+        self.rules = RuleMatcher(nlp, load_rules(tuple(files)), name=f"{name}_rules")
         self.strings = nlp.vocab.strings
 
     def __call__(self, doc: Doc) -> Doc:
@@ -54,7 +52,7 @@ class LetterTargets:
         text = doc_text(doc)
         spans = []
         table = {}
-        for match_id, start, end in longest_matches(run_matcher(self.rules, doc)):
+        for match_id, start, end in longest_matches(self.rules(doc)):
             rule = self.rules.rule_map[self.strings[match_id]]
             span = Span(doc, start, end, label=rule.category)
             ext = span._  # each ``span._`` builds a new accessor: take it once
