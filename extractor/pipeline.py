@@ -13,7 +13,6 @@ from spacy.language import Language
 
 from . import _extensions  # noqa: F401 - declares the Doc/Span extensions
 from . import components  # noqa: F401 - registers the factories
-from .components.letter_tokenizer import LetterTokenizer
 
 # medspaCy's matchers warn on every Doc when a rule set has only phrase (literal) rules.
 warnings.filterwarnings("ignore", message=r"\[W036\]")
@@ -30,10 +29,18 @@ PIPE_NAMES = (
 )
 
 
+# The letter tokenizer is named in the config, so ``nlp.config`` says what runs and a pipeline
+# saved with ``to_disk`` loads with ``spacy.load`` (the package's entry points register it).
+CONFIG = {"nlp": {"tokenizer": {"@tokenizers": "extractor.letter_tokenizer.v1"}}}
+
+
 def build(sentence_splitter: str = "fast") -> Language:
-    """Return a new pipeline. ``sentence_splitter="pyrush"`` uses medspaCy's PyRuSH instead."""
-    nlp = spacy.blank("en")
-    nlp.tokenizer = LetterTokenizer(nlp.tokenizer)
+    """Return a new pipeline. ``sentence_splitter="pyrush"`` uses medspaCy's PyRuSH instead.
+
+    Every part is built from its registered name and config, so ``nlp.to_disk(path)`` and
+    ``spacy.load(path)`` give back the same pipeline.
+    """
+    nlp = spacy.blank("en", config=CONFIG)
     for name in PIPE_NAMES:
         if name == "extractor_sentences" and sentence_splitter == "pyrush":
             nlp.add_pipe("medspacy_pyrush")

@@ -34,3 +34,37 @@ def test_pipeline_odd_text_never_crashes(nlp):
     for text in odd:
         record = nlp(text)._.imr_record
         assert record is not None
+
+
+def test_pipeline_config_names_what_runs():
+    from extractor.pipeline import PIPE_NAMES, build
+
+    nlp = build()
+    assert nlp.config["nlp"]["tokenizer"] == {"@tokenizers": "extractor.letter_tokenizer.v1"}
+    assert tuple(nlp.pipe_names) == PIPE_NAMES
+    assert nlp.config["components"]["extractor_context"]["rules"] == "context_rules.json"
+
+
+def test_pipeline_round_trip_to_disk_and_spacy_load(tmp_path):
+    """A saved pipeline loads with plain ``spacy.load`` in a fresh process and gives the same records."""
+    import json
+    import subprocess
+    import sys
+
+    from extractor.pipeline import build
+
+    letters = sorted((ROOT / "corpora").glob("*/*.txt"))[:6]
+    nlp = build()
+    nlp.to_disk(tmp_path / "pipeline")
+    expected = [nlp(p.read_text(encoding="utf-8"))._.imr_record.to_dict(include_text=True) for p in letters]
+    # A fresh interpreter that never imports extractor itself: spaCy finds it by entry points.
+    script = (
+        "import json, sys, spacy\n"
+        f"nlp = spacy.load({str(tmp_path / 'pipeline')!r})\n"
+        f"paths = {[str(p) for p in letters]!r}\n"
+        "records = [nlp(open(p, encoding='utf-8').read())._.imr_record.to_dict(include_text=True) for p in paths]\n"
+        "json.dump(records, sys.stdout)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout) == json.loads(json.dumps(expected))

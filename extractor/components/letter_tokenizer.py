@@ -103,9 +103,10 @@ def doc_text(doc: Doc) -> str:
 
 @registry.tokenizers("extractor.letter_tokenizer.v1")
 def create_letter_tokenizer():
-    """Registered factory: wraps the language's default tokenizer."""
+    """Registered factory: wraps the language's default rule-based tokenizer."""
+    default = registry.tokenizers.get("spacy.Tokenizer.v1")()
 
     def make(nlp):
-        return LetterTokenizer(nlp.Defaults.create_tokenizer()(nlp))
+        return LetterTokenizer(default(nlp))
 
     return make
