@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Optional
 
 from .resources import read_json
+from .rule_files import BundlesRules, HeaderRules, LayoutsRules
 
 # Lines start after a newline or after the form feed that joins two pages.
 _LINE_START = r"(?:^|(?<=\f))[ \t]*"
@@ -38,27 +39,27 @@ class _Rules:
     """The patterns of ``bundles.json``, ``layouts.json``, ``header.json``, ``sections.json``."""
 
     def __init__(self) -> None:
-        config = read_json("bundles.json")
-        header = read_json("header.json")
+        config = BundlesRules.load()
+        header = HeaderRules.load()
         flags = re.IGNORECASE | re.MULTILINE
-        layouts = read_json("layouts.json")["layouts"]
-        begins = "(?:" + "|".join(p for layout in layouts for p in layout["begins"]) + ")"
+        layouts = LayoutsRules.load().layouts
+        begins = "(?:" + "|".join(p for layout in layouts for p in layout.begins) + ")"
         self.begins_anywhere = re.compile(begins, flags)
         self.begins_here = re.compile(r"[ \t]*" + begins, flags)  # at a line start, after its indent
-        labels = dict(header["dates"], priority=[header["priority"]["label"]])
+        labels = dict(header.dates, priority=[header.priority.label])
         self.labels = [re.compile("|".join(patterns), flags) for patterns in labels.values()]
         self.any_label = re.compile("|".join(p.pattern for p in self.labels), flags)
-        self.case = re.compile(header["case_number"]["value"])
+        self.case = re.compile(header.case_number.value)
         titles = sorted((rule["literal"] for rule in read_json("sections.json")["section_rules"]
-                         if rule["category"] in config["body_categories"]), key=len, reverse=True)
+                         if rule["category"] in config.body_categories), key=len, reverse=True)
         # A title may be wrapped over two lines ("IMR DECISION(S) AND" / "RATIONALE(S)").
         titles = [r"[ \t]*\r?\n?[ \t]*".join(map(re.escape, t.split())) for t in titles]
         self.body_title = re.compile(
             _LINE_START + "(?:" + "|".join(titles) + r")[ \t]*:?[ \t]*(?=\r|\n|\f|\Z)", flags)
-        self.header_lines = config["header_lines"]
-        self.max_head_words = config["max_head_words"]
-        self.max_line_words = config["max_header_line_words"]
-        self.min_labels = config["min_header_labels"]
+        self.header_lines = config.header_lines
+        self.max_head_words = config.max_head_words
+        self.max_line_words = config.max_header_line_words
+        self.min_labels = config.min_header_labels
 
 
 @lru_cache(maxsize=1)

@@ -17,6 +17,7 @@ from functools import cached_property, lru_cache
 
 from .dates import find_dates
 from .resources import list_models, read_json, read_text
+from .rule_files import CleaningRules
 
 # A line counts as a section title when most of its letters are capitals.
 _MIN_TITLE_UPPER_SHARE = 0.85
@@ -68,26 +69,26 @@ class _Rules:
     """The cleaning tables of ``models/cleaning.json`` compiled once."""
 
     def __init__(self) -> None:
-        data = read_json("cleaning.json")
-        labels = sorted(data["break_before"], key=len, reverse=True)
+        data = CleaningRules.load()
+        labels = sorted(data.break_before, key=len, reverse=True)
         self.break_before = re.compile(
-            "|".join(re.escape(label) for label in labels) + "|" + data["list_marker"][1:]
+            "|".join(re.escape(label) for label in labels) + "|" + data.list_marker[1:]
         )
-        self.join_after = tuple(data["join_after"])
-        self.joins_next = frozenset(data["joins_next"])
-        words = "|".join(re.escape(w) for w in data["decision_words"])
+        self.join_after = tuple(data.join_after)
+        self.joins_next = frozenset(data.joins_next)
+        words = "|".join(re.escape(w) for w in data.decision_words)
         self.decision_alone = re.compile(rf"^\s*(?:{words})\s*[.:]?\s*$", re.IGNORECASE)
         self.ends_decision = re.compile(rf"(?:{words})\s*[.]?\s*$", re.IGNORECASE)
-        self.list_item = re.compile(data["list_marker"])
-        self.ends_paragraph = re.compile(data["ends_paragraph"], re.IGNORECASE)
-        self.guideline_paragraph = re.compile(data["guideline_paragraph"], re.IGNORECASE)
+        self.list_item = re.compile(data.list_marker)
+        self.ends_paragraph = re.compile(data.ends_paragraph, re.IGNORECASE)
+        self.guideline_paragraph = re.compile(data.guideline_paragraph, re.IGNORECASE)
         # One alternation: a line is furniture when any pattern matches at its start.
-        self.drop_line = re.compile("|".join(f"(?:{p})" for p in data["drop_line"]), re.IGNORECASE)
-        self.char_map = str.maketrans(data["char_map"])
-        self.keep_first = frozenset(data["hyphenation"]["keep_first"])
-        self.keep_second = frozenset(data["hyphenation"]["keep_second"])
+        self.drop_line = re.compile("|".join(f"(?:{p})" for p in data.drop_line), re.IGNORECASE)
+        self.char_map = str.maketrans(data.char_map)
+        self.keep_first = frozenset(data.hyphenation.keep_first)
+        self.keep_second = frozenset(data.hyphenation.keep_second)
         # ASCII characters the map changes (a tab): an ASCII page without them needs no mapping.
-        self.ascii_mapped = [ch for ch in data["char_map"] if ch.isascii()]
+        self.ascii_mapped = [ch for ch in data.char_map if ch.isascii()]
 
     def needs_map(self, page: str) -> bool:
         """Whether ``char_map`` changes anything in ``page`` (``isascii`` is O(1))."""

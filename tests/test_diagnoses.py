@@ -80,7 +80,7 @@ def test_diagnoses_every_cue_holds_a_cue_word():
 
     from extractor.resources import model_path
 
-    rules = json.loads(model_path("header.json").read_text(encoding="utf-8"))["diagnoses"]
+    rules = json.loads(model_path("diagnoses.json").read_text(encoding="utf-8"))
     words = re.compile(rules["cue_words"].replace(r"\b", ""), re.IGNORECASE)
     assert all(words.search(cue) for cue in rules["cues"])
 

@@ -16,6 +16,48 @@ def test_models_file_parses(name):
         assert len(read_text(name).splitlines()) > 1
 
 
+# Rule files in medspaCy's own format (checked by its rule classes) or read by other tools.
+NOT_TYPED_HERE = {"context_rules.json", "sections.json", "features.json"}
+
+
+@pytest.mark.parametrize("name", sorted(set(list_models()) - NOT_TYPED_HERE))
+def test_models_every_json_rule_file_has_a_typed_loader(name):
+    from extractor.rule_files import RULE_FILES
+
+    if name.endswith(".json"):
+        assert name in RULE_FILES, f"models/{name} has no typed loader in extractor/rule_files.py"
+        assert RULE_FILES[name].load()
+
+
+@pytest.mark.parametrize("change, message", [
+    # why: a misspelt key would silently turn its rule off
+    (lambda d: d.update(case_numbr=d.pop("case_number")), "models/header.json: unknown key 'case_numbr'"),
+    # why: a nested key is named with its path
+    (lambda d: d["priority"].update(lable="x"), "models/header.json.priority: unknown key 'lable'"),
+    # why: a missing key names the key
+    (lambda d: d.pop("dates"), "models/header.json: missing key 'dates'"),
+    # why: a number where a list of patterns belongs
+    (lambda d: d["case_number"].update(labels=3), "models/header.json.case_number.labels: expected a list"),
+    # why: true is not a distance
+    (lambda d: d.update(max_value_distance=True), "max_value_distance: expected a whole number, found true/false"),
+])
+def test_models_typed_loader_names_the_file_and_key(change, message):
+    from extractor.rule_files import HeaderRules, RuleFileError
+
+    data = json.loads(read_text("header.json"))
+    change(data)
+    with pytest.raises(RuleFileError, match=message.replace(".", r"\.").replace("(", r"\(")):
+        HeaderRules.from_dict(data, "models/header.json")
+
+
+def test_models_documentation_keys_are_not_rules():
+    from extractor.rule_files import ReviewerRules
+
+    data = json.loads(read_text("reviewer.json"))
+    data["licensure_label_about"] = "why the label is written this way"
+    assert ReviewerRules.from_dict(data, "models/reviewer.json").licensure_label == data["licensure_label"]
+
+
 def test_models_vocabulary_rules_load_and_are_large():
     rules = load_rules()
     assert len(rules) >= 500

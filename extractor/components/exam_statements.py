@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 
 from .. import fastre
 from ..resources import read_json
+from ..rule_files import ExamStatementsRules
 from .letter_tokenizer import doc_text
 from .targets import ENTITY_SPANS_KEY, ENTITY_TABLE_KEY, entity_spans, entity_table
 
@@ -32,20 +33,20 @@ class ExamStatements:
     def __init__(self, nlp: Language, name: str, rules: str) -> None:
         """Compile the statement forms of ``models/<rules>``."""
         self.name = name
-        data = read_json(rules)
-        word, n = data["word"], data["max_words"]
-        self.stop = {w.lower() for w in data["stop_words"]}
-        self.determiners = {w.lower() for w in data["determiners"]}
+        data = ExamStatementsRules.from_dict(read_json(rules), f"models/{rules}")
+        word, n = data.word, data.max_words
+        self.stop = {w.lower() for w in data.stop_words}
+        self.determiners = {w.lower() for w in data.determiners}
         phrase = rf"{word}(?:[ \t]+{word}){{0,{n - 1}}}"
         # A list of phrases sharing one statement: "A, B, and C were intact".
         listed = rf"{phrase}(?:[ \t]*,[ \t]*(?:and[ \t]+)?{phrase})*(?:[ \t]*,?[ \t]+and[ \t]+{phrase})?"
         # The statement is found first (a verb and a state: few places in a letter), then the
         # phrase list that ends right before it, within its clause.
         self.statement = fastre.compile(
-            rf"(?<=[ \t])(?:{data['copula']})(?P<state>{data['states_after']})\b", re.IGNORECASE)
+            rf"(?<=[ \t])(?:{data.copula})(?P<state>{data.states_after})\b", re.IGNORECASE)
         self.tail = re.compile(rf"(?P<np>{listed})[ \t]+\Z", re.IGNORECASE)
-        self.before = fastre.compile(rf"\b(?P<state>{data['states_before']})[ \t]+(?P<np>{phrase})", re.IGNORECASE)
-        self.negated_only = {s.lower() for s in data["negated_only_states"]}
+        self.before = fastre.compile(rf"\b(?P<state>{data.states_before})[ \t]+(?P<np>{phrase})", re.IGNORECASE)
+        self.negated_only = {s.lower() for s in data.negated_only_states}
         self.split = re.compile(r"[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+", re.IGNORECASE)
         self.word = re.compile(word, re.IGNORECASE)
 

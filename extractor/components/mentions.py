@@ -17,6 +17,7 @@ from .. import fastre
 from ..dates import find_dates
 from ..recognizers.clinical import visit_date, visit_headings
 from ..resources import read_json
+from ..rule_files import CleaningRules, MentionsRules
 from .letter_tokenizer import doc_text
 from .sentences import sentence_bounds
 from .targets import entity_spans, entity_table
@@ -34,28 +35,28 @@ class LetterMentions:
     def __init__(self, nlp: Language, name: str = "extractor_mentions") -> None:
         """Read the labelling rules of ``models/mentions.json``."""
         self.name = name
-        rules = read_json("mentions.json")
-        self.request = fastre.compile(rules["request_cues"], re.IGNORECASE)
-        self.service_labels = set(rules["service_labels"])
-        self.section_map = rules["section_map"]
-        self.skip_sections = set(rules["skip_sections"])
-        self.carry_labels = set(rules["carry_date_labels"])
-        self.visit_cue = fastre.compile(rules["visit_cue"], re.IGNORECASE)
-        self.visit_labels = set(rules["visit_carry_labels"])
-        self.visit_reach = rules["visit_carry_sentences"]
-        self.visit_lead = fastre.compile(rules["visit_lead"], re.IGNORECASE)
-        self.skip_sentence = re.compile(rules["skip_sentence_starts"], re.IGNORECASE)
-        self.list_item = re.compile(read_json("cleaning.json")["list_marker"])
-        self.historical_lead = re.compile(rules["historical_list_lead"], re.IGNORECASE)
+        rules = MentionsRules.load()
+        self.request = fastre.compile(rules.request_cues, re.IGNORECASE)
+        self.service_labels = set(rules.service_labels)
+        self.section_map = rules.section_map
+        self.skip_sections = set(rules.skip_sections)
+        self.carry_labels = set(rules.carry_date_labels)
+        self.visit_cue = fastre.compile(rules.visit_cue, re.IGNORECASE)
+        self.visit_labels = set(rules.visit_carry_labels)
+        self.visit_reach = rules.visit_carry_sentences
+        self.visit_lead = fastre.compile(rules.visit_lead, re.IGNORECASE)
+        self.skip_sentence = re.compile(rules.skip_sentence_starts, re.IGNORECASE)
+        self.list_item = re.compile(CleaningRules.load().list_marker)
+        self.historical_lead = re.compile(rules.historical_list_lead, re.IGNORECASE)
         # The same lead-in closed by a colon earlier in the mention's own sentence.
         self.historical_inline = re.compile(
-            rf"(?:{rules['historical_list_lead']})[^.:\n]{{0,30}}:", re.IGNORECASE)
-        self.study_result = fastre.compile(rules["study_result"], re.IGNORECASE)
-        self.study_labels = rules["study_result_labels"]
-        self.strength = re.compile(rules["medication_strength"], re.IGNORECASE)
+            rf"(?:{rules.historical_list_lead})[^.:\n]{{0,30}}:", re.IGNORECASE)
+        self.study_result = fastre.compile(rules.study_result, re.IGNORECASE)
+        self.study_labels = rules.study_result_labels
+        self.strength = re.compile(rules.medication_strength, re.IGNORECASE)
         # Guideline titles, chapters and specialties: text in them is no patient mention.
-        self.not_patient = re.compile("|".join(f"(?:{p})" for p in rules["not_patient"]))
-        self.quantity = re.compile(rules["medication_quantity"], re.IGNORECASE)
+        self.not_patient = re.compile("|".join(f"(?:{p})" for p in rules.not_patient))
+        self.quantity = re.compile(rules.medication_quantity, re.IGNORECASE)
 
     def _sections(self, fields: dict):
         """A function from a character offset to its section name, for one Doc."""

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..resources import read_json
+from ..rule_files import HeaderRules
 
 # Plain text with this many lines holding header labels and no values is interleaved.
 _MIN_LABEL_ONLY_LINES = 2
@@ -31,9 +32,9 @@ class _Labels:
     """Header labels (``header.json``): case number, the five dates, priority."""
 
     def __init__(self) -> None:
-        header = read_json("header.json")
-        patterns = list(header["case_number"]["labels"]) + [header["priority"]["label"]]
-        patterns += [p for field in header["dates"].values() for p in field]
+        header = HeaderRules.load()
+        patterns = list(header.case_number.labels) + [header.priority.label]
+        patterns += [p for field in header.dates.values() for p in field]
         body = "|".join(f"(?:{p.lstrip('^')})" for p in patterns)  # labels here sit inside lines
         self.any = re.compile(body, re.IGNORECASE)
 

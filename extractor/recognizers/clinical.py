@@ -10,6 +10,7 @@ from typing import Callable, Iterator, Optional
 from .. import fastre
 from ..dates import find_dates
 from ..resources import read_csv, read_json
+from ..rule_files import DiagnosesRules, MentionsRules
 
 # Where a list written with semicolons ("a; b; and c") ends: the end of its sentence.
 _SENTENCE_END = re.compile(r"[.:]\s|\.$|\n")
@@ -20,28 +21,28 @@ _MAX_JOINED_WORDS = 16  # ICD-10 wording: "strain of unspecified muscle, fascia 
 
 @lru_cache(maxsize=1)
 def _rules() -> dict:
-    header = read_json("header.json")
-    mentions = read_json("mentions.json")
+    diagnoses = DiagnosesRules.load()
+    mentions = MentionsRules.load()
     table = sorted(read_csv("work_status.csv"), key=lambda r: -len(r["phrase"]))
     return {
         # One scan for all cues: where several match at a place, the first listed wins.
-        "dx_cue": fastre.compile("|".join(f"(?:{p})" for p in header["diagnoses"]["cues"]), re.IGNORECASE),
-        "dx_words": fastre.compile(header["diagnoses"]["cue_words"], re.IGNORECASE),
-        "dx_list_stop": re.compile(header["diagnoses"]["list_stop"], re.IGNORECASE),
-        "dx_separator": re.compile(header["diagnoses"]["item_separator"], re.IGNORECASE),
-        "dx_places": re.compile(header["diagnoses"]["places"], re.IGNORECASE),
-        "dx_modifier_end": re.compile(header["diagnoses"]["modifier_end"], re.IGNORECASE),
-        "dx_bare_body_part": re.compile(header["diagnoses"]["bare_body_part"], re.IGNORECASE),
-        "dx_qualifier": re.compile(header["diagnoses"]["qualifier"], re.IGNORECASE),
-        "dx_unsplit": re.compile(header["diagnoses"]["unsplit"], re.IGNORECASE),
-        "dx_not": re.compile(header["diagnoses"]["not_a_diagnosis"], re.IGNORECASE),
-        "dx_numbered": header["diagnoses"]["numbered_item"],
-        "pain": fastre.compile(mentions["pain"]["score"], re.IGNORECASE),
-        "pain_cue": fastre.compile(mentions["pain"]["cue"], re.IGNORECASE),
-        "visit_cue": fastre.compile(mentions["visit_cue"], re.IGNORECASE),
-        "visit_reach": mentions["visit_carry_sentences"],
-        "visit_lead": fastre.compile(mentions["visit_lead"], re.IGNORECASE),
-        "visit_heading": re.compile(mentions["visit_heading"], re.IGNORECASE | re.MULTILINE),
+        "dx_cue": fastre.compile("|".join(f"(?:{p})" for p in diagnoses.cues), re.IGNORECASE),
+        "dx_words": fastre.compile(diagnoses.cue_words, re.IGNORECASE),
+        "dx_list_stop": re.compile(diagnoses.list_stop, re.IGNORECASE),
+        "dx_separator": re.compile(diagnoses.item_separator, re.IGNORECASE),
+        "dx_places": re.compile(diagnoses.places, re.IGNORECASE),
+        "dx_modifier_end": re.compile(diagnoses.modifier_end, re.IGNORECASE),
+        "dx_bare_body_part": re.compile(diagnoses.bare_body_part, re.IGNORECASE),
+        "dx_qualifier": re.compile(diagnoses.qualifier, re.IGNORECASE),
+        "dx_unsplit": re.compile(diagnoses.unsplit, re.IGNORECASE),
+        "dx_not": re.compile(diagnoses.not_a_diagnosis, re.IGNORECASE),
+        "dx_numbered": diagnoses.numbered_item,
+        "pain": fastre.compile(mentions.pain.score, re.IGNORECASE),
+        "pain_cue": fastre.compile(mentions.pain.cue, re.IGNORECASE),
+        "visit_cue": fastre.compile(mentions.visit_cue, re.IGNORECASE),
+        "visit_reach": mentions.visit_carry_sentences,
+        "visit_lead": fastre.compile(mentions.visit_lead, re.IGNORECASE),
+        "visit_heading": re.compile(mentions.visit_heading, re.IGNORECASE | re.MULTILINE),
         "work": fastre.compile(
             "|".join(
                 rf"(?P<w{i}>{re.escape(r['phrase'])})" if r["phrase"].isupper() else rf"(?P<w{i}>(?i:{re.escape(r['phrase'])}))"
@@ -49,9 +50,9 @@ def _rules() -> dict:
             ).join([r"\b(?:", r")(?![\w&])"])
         ),
         "work_status": [r["status"] for r in table],
-        "work_unstated": fastre.compile(mentions["work_status_unstated"], re.IGNORECASE),
-        "work_in_treatments": fastre.compile(mentions["work_status_in_treatments"], re.IGNORECASE),
-        "work_as_treatment": {p.lower() for p in mentions["work_status_treatment_phrases"]},
+        "work_unstated": fastre.compile(mentions.work_status_unstated, re.IGNORECASE),
+        "work_in_treatments": fastre.compile(mentions.work_status_in_treatments, re.IGNORECASE),
+        "work_as_treatment": {p.lower() for p in mentions.work_status_treatment_phrases},
     }
 
 

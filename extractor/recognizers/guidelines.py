@@ -8,24 +8,25 @@ from typing import Optional
 
 from .. import fastre
 from ..resources import read_json
+from ..rule_files import GuidelinesRules
 
 
 @lru_cache(maxsize=1)
 def _rules() -> dict:
-    data = read_json("guidelines.json")
+    data = GuidelinesRules.load()
     return {
-        "sources": [(name, fastre.compile(p, re.IGNORECASE)) for name, p in data["sources"]],
-        "other": fastre.compile(data["other"], re.IGNORECASE),
+        "sources": [(name, fastre.compile(p, re.IGNORECASE)) for name, p in data.sources],
+        "other": fastre.compile(data.other, re.IGNORECASE),
         # "based their decision on recommendation(s) outside of the MTUS": names MTUS, cites it not.
-        "not_a_source": fastre.compile(data["not_a_source"], re.IGNORECASE),
-        "section": fastre.compile(data["section_label"], re.IGNORECASE),
+        "not_a_source": fastre.compile(data.not_a_source, re.IGNORECASE),
+        "section": fastre.compile(data.section_label, re.IGNORECASE),
         # A new chapter inside a section list: ", and Forearm, Wrist, and Hand Complaints 2004,"
         "chapter": fastre.compile(
-            rf",?\s*(?:and\s+)?(?:on\s+)?(?:the\s+)?{data['chapters']}[^.:]*?"
+            rf",?\s*(?:and\s+)?(?:on\s+)?(?:the\s+)?{data.chapters}[^.:]*?"
             r"(?:\b(?:19|20)\d{2}\b|\bchapter\b|\bGuidelines\b(?:\s*\([A-Z]+\))?),?\s*$"
         ),
-        "known": sorted(data["known_sections"], key=len, reverse=True),
-        "next_source": fastre.compile(data["next_source"], re.IGNORECASE),
+        "known": sorted(data.known_sections, key=len, reverse=True),
+        "next_source": fastre.compile(data.next_source, re.IGNORECASE),
     }
 
 

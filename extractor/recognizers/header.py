@@ -9,30 +9,30 @@ from typing import Optional
 from .. import fastre
 from ..dates import find_dates
 from ..resources import read_json
+from ..rule_files import HeaderRules, LayoutsRules
 from .section_spans import Section, header_end, section_span
 
 
 @lru_cache(maxsize=1)
 def _rules() -> dict:
-    data = read_json("header.json")
+    data = HeaderRules.load()
     flags = re.IGNORECASE | re.MULTILINE
     return {
-        "case_label": [fastre.compile(p, flags) for p in data["case_number"]["labels"]],
-        "case_value": fastre.compile(data["case_number"]["value"]),
-        "dates": {k: [fastre.compile(p, flags) for p in v] for k, v in data["dates"].items()},
-        "distance": data["max_value_distance"],
-        "priority_label": fastre.compile(data["priority"]["label"], flags),
+        "case_label": [fastre.compile(p, flags) for p in data.case_number.labels],
+        "case_value": fastre.compile(data.case_number.value),
+        "dates": {k: [fastre.compile(p, flags) for p in v] for k, v in data.dates.items()},
+        "distance": data.max_value_distance,
+        "priority_label": fastre.compile(data.priority.label, flags),
         "priority_values": {
             k: fastre.compile(rf"\b(?:{v})\b", re.IGNORECASE)
-            for k, v in data["priority"]["values"].items()
+            for k, v in data.priority.values.items()
         },
-        "layouts": read_json("layouts.json"),
+        "layouts": LayoutsRules.load(),
         "narrative": {
-            k: [fastre.compile(p, re.IGNORECASE) for p in v]
-            for k, v in data["narrative_dates"].items()
-            if isinstance(v, list)
+            name: [fastre.compile(p, re.IGNORECASE) for p in getattr(data.narrative_dates, name)]
+            for name in ("injury", "ur_denial")
         },
-        "narrative_distance": data["narrative_dates"]["max_distance"],
+        "narrative_distance": data.narrative_dates.max_distance,
     }
 
 
@@ -129,14 +129,14 @@ def priority(text: str, sections: list[Section]) -> Optional[str]:
 def layout(text: str, sections: list[Section]) -> str:
     """Which published layout the letter is in, from how it begins, then from its titles."""
     config = _rules()["layouts"]
-    head = text[: config["begins_within_chars"]]
-    for entry in config["layouts"]:
-        if any(re.search(p, head, re.IGNORECASE) for p in entry["begins"]):
-            return entry["name"]
+    head = text[: config.begins_within_chars]
+    for entry in config.layouts:
+        if any(re.search(p, head, re.IGNORECASE) for p in entry.begins):
+            return entry.name
     categories = {s.category for s in sections}
     best, score = "unknown", 0
-    for entry in config["layouts"]:
-        hits = len(categories.intersection(entry["titles"]))
+    for entry in config.layouts:
+        hits = len(categories.intersection(entry.titles))
         if hits > score:
-            best, score = entry["name"], hits
+            best, score = entry.name, hits
     return best

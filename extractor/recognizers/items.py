@@ -15,6 +15,7 @@ from typing import Optional
 
 from .. import fastre
 from ..resources import read_json
+from ..rule_files import ItemsRules
 from . import guidelines, quantities, services
 from .section_spans import Section, sections_of
 
@@ -33,22 +34,22 @@ class FoundItem:
 
 @lru_cache(maxsize=1)
 def _rules() -> dict:
-    data = read_json("items.json")
+    data = ItemsRules.load()
     flags = re.IGNORECASE | re.MULTILINE
     return {
-        "label": fastre.compile(data["label_decision"], flags),
-        "values": data["decision_values"],
-        "partial": fastre.compile(data["partial_request"], re.IGNORECASE),
-        "trailing": fastre.compile(data["service_trailing"], re.IGNORECASE),
-        "sentence": fastre.compile(data["sentence_decision"], flags),
-        "label_blocks": {k: fastre.compile(v, flags) for k, v in data["label_blocks"].items()},
+        "label": fastre.compile(data.label_decision, flags),
+        "values": data.decision_values,
+        "partial": fastre.compile(data.partial_request, re.IGNORECASE),
+        "trailing": fastre.compile(data.service_trailing, re.IGNORECASE),
+        "sentence": fastre.compile(data.sentence_decision, flags),
+        "label_blocks": {k: fastre.compile(v, flags) for k, v in data.label_blocks.items()},
         "sentence_blocks": {
-            k: fastre.compile(v, flags) for k, v in data["sentence_blocks"].items()
+            k: fastre.compile(v, flags) for k, v in data.sentence_blocks.items()
         },
-        "issue_strip": fastre.compile(data["issue_line_strip"], re.IGNORECASE),
-        "issue_skip": fastre.compile(data["issue_line_skip"], re.IGNORECASE),
-        "upheld": fastre.compile(data["conclusion_upheld"], re.IGNORECASE),
-        "overturned": fastre.compile(data["conclusion_overturned"], re.IGNORECASE),
+        "issue_strip": fastre.compile(data.issue_line_strip, re.IGNORECASE),
+        "issue_skip": fastre.compile(data.issue_line_skip, re.IGNORECASE),
+        "upheld": fastre.compile(data.conclusion_upheld, re.IGNORECASE),
+        "overturned": fastre.compile(data.conclusion_overturned, re.IGNORECASE),
     }
 
 

@@ -8,6 +8,7 @@ from typing import Optional
 
 from .. import fastre
 from ..resources import read_json
+from ..rule_files import PatientRules
 from .section_spans import Section, section_span
 
 # Ages outside this range are read errors (a year, a page number), not ages of workers.
@@ -16,14 +17,14 @@ _MIN_AGE, _MAX_AGE = 14, 100
 
 @lru_cache(maxsize=1)
 def _rules() -> dict:
-    data = read_json("header.json")["patient"]
+    data = PatientRules.load()
     return {
-        "age": fastre.compile(data["age"], re.IGNORECASE),
-        "sex": {k: fastre.compile(rf"\b(?:{v})\b", re.IGNORECASE) for k, v in data["sex"].items()},
-        "cue": fastre.compile(data["sex_cue"], re.IGNORECASE),
+        "age": fastre.compile(data.age, re.IGNORECASE),
+        "sex": {k: fastre.compile(rf"\b(?:{v})\b", re.IGNORECASE) for k, v in data.sex.items()},
+        "cue": fastre.compile(data.sex_cue, re.IGNORECASE),
         # "44 y/o F": case-sensitive, and only after an age (a lone F may be Fahrenheit).
-        "shorthand": re.compile(data["sex_shorthand"]),
-        "shorthand_letters": data["sex_shorthand_letters"],
+        "shorthand": re.compile(data.sex_shorthand),
+        "shorthand_letters": data.sex_shorthand_letters,
     }
 
 

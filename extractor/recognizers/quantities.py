@@ -15,24 +15,25 @@ from typing import Any, Optional
 
 from .. import fastre
 from ..resources import read_json
+from ..rule_files import QuantitiesRules
 
 EMPTY = {"quantity_total": None, "quantity_unit": None, "frequency": None, "duration": None, "refills": None}
 
 
 @lru_cache(maxsize=1)
 def _rules() -> dict[str, Any]:
-    data = read_json("quantities.json")
-    number = data["number"]
+    data = QuantitiesRules.load()
+    number = data.number
 
     def compile_rule(pattern: str) -> re.Pattern[str]:
         return fastre.compile(pattern.replace("{N}", number), re.IGNORECASE)
 
     return {
-        "patterns": [(row["kind"], compile_rule(row["pattern"])) for row in data["patterns"]],
-        "total": compile_rule(data["total_in_parentheses"]),
-        "refills": compile_rule(data["refills"]),
-        "numbers": data["number_words"],
-        "units": data["units"],
+        "patterns": [(row.kind, compile_rule(row.pattern)) for row in data.patterns],
+        "total": compile_rule(data.total_in_parentheses),
+        "refills": compile_rule(data.refills),
+        "numbers": data.number_words,
+        "units": data.units,
     }
 
 

@@ -8,23 +8,24 @@ from functools import lru_cache
 
 from .. import fastre
 from ..resources import read_csv, read_json
+from ..rule_files import ReviewerRules
 from .section_spans import Section, sections_of
 
 
 @lru_cache(maxsize=1)
 def _rules() -> dict:
-    data = read_json("header.json")["reviewer"]
+    data = ReviewerRules.load()
     states = read_csv("us_states.csv")
     names = {row["state"].lower(): row["state"] for row in states}
     names.update({row["abbreviation"].lower(): row["state"] for row in states})
     specialties = sorted((row["specialty"] for row in read_csv("specialties.csv")), key=len, reverse=True)
     flags = re.IGNORECASE
     return {
-        "licensure": fastre.compile(data["licensure_label"], flags),
-        "specialty": fastre.compile(data["specialty_label"], flags),
-        "license_cue": fastre.compile(data["prose_license_cue"], flags),
-        "specialty_cue": fastre.compile(data["prose_specialty_cue"], flags),
-        "board_name": re.compile(data["prose_board_name"], flags),
+        "licensure": fastre.compile(data.licensure_label, flags),
+        "specialty": fastre.compile(data.specialty_label, flags),
+        "license_cue": fastre.compile(data.prose_license_cue, flags),
+        "specialty_cue": fastre.compile(data.prose_specialty_cue, flags),
+        "board_name": re.compile(data.prose_board_name, flags),
         "state_names": names,
         "state_re": fastre.compile(
             r"\b(" + "|".join(re.escape(s["state"]) for s in sorted(states, key=lambda r: -len(r["state"]))) + r")\b",

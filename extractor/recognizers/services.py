@@ -8,30 +8,31 @@ from typing import Optional
 
 from .. import fastre
 from ..resources import read_json
+from ..rule_files import ServicesRules
 
 
 @lru_cache(maxsize=1)
 def _rules() -> dict:
-    data = read_json("services.json")
+    data = ServicesRules.load()
     flags = re.IGNORECASE
     return {
         "categories": [
-            (row["category"], fastre.compile_terms(row["pattern"], flags),
-             fastre.compile_terms(row["unless"], flags) if row.get("unless") else None)
-            for row in data["categories"]
+            (row.category, fastre.compile_terms(row.pattern, flags),
+             fastre.compile_terms(row.unless, flags) if row.unless else None)
+            for row in data.categories
         ],
-        "prefix": fastre.compile(data["service_prefix_strip"], flags),
+        "prefix": fastre.compile(data.service_prefix_strip, flags),
         # Term tables: no term fires inside a word (see fastre.compile_terms).
-        "regions": [(name, fastre.compile_terms(p, flags)) for name, p in data["body_regions"]],
+        "regions": [(name, fastre.compile_terms(p, flags)) for name, p in data.body_regions],
         "any_region": fastre.compile_terms(
-            "|".join(f"(?P<r{i}>{p})" for i, (_, p) in enumerate(data["body_regions"])), flags
+            "|".join(f"(?P<r{i}>{p})" for i, (_, p) in enumerate(data.body_regions)), flags
         ),
         "fallback": (
-            data["body_region_fallback"][0], fastre.compile_terms(data["body_region_fallback"][1], flags)
+            data.body_region_fallback[0], fastre.compile_terms(data.body_region_fallback[1], flags)
         ),
-        "laterality": [(name, fastre.compile_terms(p, flags)) for name, p in data["laterality"]],
-        "numbers": data["number_words"],
-        "quantity": [(name, fastre.compile(p, flags)) for name, p in data["quantity"]],
+        "laterality": [(name, fastre.compile_terms(p, flags)) for name, p in data.laterality],
+        "numbers": data.number_words,
+        "quantity": [(name, fastre.compile(p, flags)) for name, p in data.quantity],
     }
 
 
