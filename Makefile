@@ -34,10 +34,10 @@ eval: $(STAMP)
 floors: $(STAMP)
 	$(BIN)/python scripts/floors.py
 
-## model: train the decision model on the corpus dataset (writes models/decision.joblib, .md, .png)
+## model: train the decision model on the corpus dataset (writes trained/decision.joblib, its model card .md and calibration .png; models/ holds rules only)
 model: $(STAMP)
 	$(BIN)/imr-extract run corpora --out out/corpus --no-progress --resume
-	$(BIN)/imr-extract model train out/corpus --out models/decision.joblib
+	$(BIN)/imr-extract model train out/corpus --out trained/decision.joblib
 
 ## render: render the corpus letters to PDFs in corpora/pdf
 render: $(STAMP)

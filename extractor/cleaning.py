@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from .dates import find_dates
-from .resources import list_models, read_json, read_text
+from .resources import list_models, read_text
 from .rule_files import CleaningRules
 
 # A line counts as a section title when most of its letters are capitals.
@@ -203,7 +203,8 @@ def _joiner(prev: str, nxt: str, width: int = 0, guideline: bool = False) -> str
     """How two consecutive non-blank lines are glued: '' (hyphen), ' ' (wrap) or '\n'.
 
     ``width`` is the letter's wrap width (0: unknown); ``guideline``: the paragraph so far is a
-    guideline line."""
+    guideline line.
+    """
     rules = _rules()
     p, n = prev.rstrip(), nxt.strip()
     if rules.decision_alone.match(n):
@@ -285,7 +286,8 @@ def _drops_hyphen(prev: str, nxt: str, source: str) -> bool:
 
 def _blanks_around(lines: list[_Line], drop: set[int]) -> set[int]:
     """Blank lines next to dropped furniture: the page layout's spacing, not a paragraph break
-    ("... and the" / "" / "Page 1 of 3" / "" / "Achilles reflexes ...")."""
+    ("... and the" / "" / "Page 1 of 3" / "" / "Achilles reflexes ...").
+    """
     blanks: set[int] = set()
     for i in drop:
         for step in (-1, 1):

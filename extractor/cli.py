@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 import time
 from pathlib import Path
@@ -466,7 +465,7 @@ def _features_or_exit(source: Path):
 @model_app.command("train")
 def model_train(
     dataset: Path = typer.Argument(..., help="A dataset folder written by run, or a features file."),
-    out: Path = typer.Option(Path("models/decision.joblib"), "--out", "-o", help="Model file to write."),
+    out: Path = typer.Option(Path("trained/decision.joblib"), "--out", "-o", help="Model file to write."),
     card: Optional[Path] = typer.Option(None, help="Model card to write (default: beside the model, .md)."),
     estimator: str = typer.Option("logistic", help="logistic (default) or boosting."),
     folds: int = typer.Option(5, help="Cross-validation folds, grouped by case."),
@@ -500,7 +499,7 @@ def model_train(
 @model_app.command("predict")
 def model_predict(
     dataset: Path = typer.Argument(..., help="A dataset folder written by run, or a features file."),
-    model: Path = typer.Option(Path("models/decision.joblib"), "--model", "-m", help="Model file from model train."),
+    model: Path = typer.Option(Path("trained/decision.joblib"), "--model", "-m", help="Model file from model train."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write predictions (.csv, .parquet, .jsonl)."),
 ) -> None:
     """P(upheld) and the predicted decision for every disputed item."""

@@ -18,8 +18,10 @@ from typing import Sequence
 import spacy
 from spacy.language import Language
 
-from . import _extensions  # noqa: F401 - declares the Span extensions
-from . import components  # noqa: F401 - registers the factories
+from . import (
+    _extensions,  # noqa: F401 - declares the Span extensions
+    components,  # noqa: F401 - registers the factories
+)
 from .errors import Errors
 
 # Flag name in the result -> the Span extension ConText sets.

@@ -11,8 +11,10 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 
-from . import _extensions  # noqa: F401 - declares the Doc/Span extensions
-from . import components  # noqa: F401 - registers the factories
+from . import (
+    _extensions,  # noqa: F401 - declares the Doc/Span extensions
+    components,  # noqa: F401 - registers the factories
+)
 
 # medspaCy's matchers warn on every Doc when a rule set has only phrase (literal) rules.
 warnings.filterwarnings("ignore", message=r"\[W036\]")

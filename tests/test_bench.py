@@ -5,8 +5,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from extractor.quality.bench import iter_corpus_texts, rss_by_size, synthetic_texts
 from extractor.cli import app
+from extractor.quality.bench import iter_corpus_texts, rss_by_size, synthetic_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 

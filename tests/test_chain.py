@@ -4,9 +4,9 @@ import math
 
 import pytest
 
-from extractor.engines import run_local
 from extractor.decision.features import build_features
 from extractor.decision.model import predict, train
+from extractor.engines import run_local
 from extractor.synth import generate
 
 RATES = {"medication": 0.9, "physical_therapy": 0.3, "imaging": 0.5}

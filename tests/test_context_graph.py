@@ -8,7 +8,7 @@ from medspacy.context.context_graph import ConTextGraph
 from medspacy.context.context_modifier import ConTextModifier
 from spacy.tokens import Span
 
-from extractor.components.medspacy_compat import cue_scope, Modifier, RuleInfo, apply_modifiers, update_scopes
+from extractor.components.medspacy_compat import Modifier, RuleInfo, apply_modifiers, cue_scope, update_scopes
 
 CATEGORIES = ["NEGATED_EXISTENCE", "HISTORICAL", "POSSIBLE_EXISTENCE", "TERMINATE", "PSEUDO"]
 LABELS = ["FINDING", "SYMPTOM", "TREATMENT"]

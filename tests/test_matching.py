@@ -3,11 +3,10 @@
 import random
 
 import pytest
+from medspacy.common.medspacy_matcher import MedspacyMatcher
 from medspacy.common.util import prune_overlapping_matches as medspacy_prune
 from spacy.tokens import Span
 from spacy.util import filter_spans
-
-from medspacy.common.medspacy_matcher import MedspacyMatcher
 
 from extractor.components.medspacy_compat import prune_overlapping_matches
 from extractor.components.targets import longest_matches

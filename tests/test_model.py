@@ -1,6 +1,5 @@
 """The decision model: grouped cross-validation, a baseline beside it, signal recovery, refusals."""
 
-from pathlib import Path
 
 import joblib
 import numpy as np

@@ -3,14 +3,13 @@
 import re
 from pathlib import Path
 
-import pytest
 import pypdfium2 as pdfium
+import pytest
+from conftest import REAL
 from typer.testing import CliRunner
 
 from extractor.cli import app
 from extractor.dataset import read_table
-
-from conftest import REAL
 
 pytestmark = pytest.mark.usefixtures("real_letters")
 DECISION_LINE = re.compile(r"(?:^|:)\s*(Upheld|Overturned)\s*$", re.MULTILINE)

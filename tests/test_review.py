@@ -4,14 +4,12 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from conftest import require
 from typer.testing import CliRunner
 
 from extractor import extract_text
 from extractor.cli import app
 from extractor.review.site import build_site, highlight
-
-from conftest import require
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,12 +5,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import require
 from typer.testing import CliRunner
 
 from extractor.cli import app
 from extractor.dataset import read_table
-
-from conftest import require
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from extractor.cli import app
-from extractor.quality.evaluate import Report, score_letter, validate_gold
 from extractor.extract import extract_file
+from extractor.quality.evaluate import Report, score_letter, validate_gold
 from extractor.resources import read_csv
 from extractor.synth import CATEGORIES, LAYOUTS, SynthError, generate, load_data, parse_uphold_rates
 

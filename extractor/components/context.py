@@ -34,7 +34,8 @@ def _clause_start(orths, marks: tuple[set, set], start: int, sent_start: int) ->
     """Where a backward cue's reach ends: the comma before its own clause ("tenderness, ROM
     WNL"), unless the words after that comma close a list ("strength, sensation and reflexes
     were normal"), which the cue covers whole. ``orths`` are the Doc's word ids; ``marks``
-    the ids of the clause marks (, ; :) and of the conjunctions (and, or)."""
+    the ids of the clause marks (, ; :) and of the conjunctions (and, or).
+    """
     stops, conjunctions = marks
     coordinated = False
     for i in range(start - 1, sent_start - 1, -1):
@@ -49,7 +50,8 @@ def _clause_start(orths, marks: tuple[set, set], start: int, sent_start: int) ->
 def _clause_end(orths, marks: tuple[set, set], comma: int, end: int, sent_end: int) -> int:
     """Where a two-way cue's forward reach ends: at ";" or ":", or at a comma that opens a new
     clause with "and"/"or" ("reflexes were normal, and FABER was positive"); a plain list after
-    the cue ("normal gait, strength and sensation") stays in reach."""
+    the cue ("normal gait, strength and sensation") stays in reach.
+    """
     stops, conjunctions = marks
     for i in range(end, sent_end):
         word = orths[i]
@@ -71,7 +73,8 @@ class LetterContext:
         """Load ConText rules ``rules`` from ``models/``; backward cues of the ``clause_bound``
         categories (and two-way cues' backward reach) stop at their own clause of a comma list,
         and their forward reach at a comma that opens a clause with one of ``clause_subjects``
-        ("if the therapy does not help her sleep, he would consider trazodone")."""
+        ("if the therapy does not help her sleep, he would consider trazodone").
+        """
         self.name = name
         self.clause_bound = set(clause_bound)
         strings = nlp.vocab.strings

@@ -11,7 +11,7 @@ however far the cue is from the first. The forms are data: ``models/exam_stateme
 import re
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from .. import fastre
 from ..resources import read_json
@@ -102,7 +102,8 @@ class ExamStatements:
 
     def _phrases(self, text: str, start: int, end: int, from_end: bool):
         """The noun phrases of a matched stretch: the words next to the statement up to a stop
-        word ("the IW's gait was normal" -> "gait"), "of" kept inside ("range of motion")."""
+        word ("the IW's gait was normal" -> "gait"), "of" kept inside ("range of motion").
+        """
         pieces, cursor = [], start
         for sep in self.split.finditer(text, start, end):
             pieces.append((cursor, sep.start()))

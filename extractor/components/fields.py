@@ -8,7 +8,6 @@ Runs the recognizers of ``extractor.recognizers`` over the Doc's text and stores
 from spacy.language import Language
 from spacy.tokens import Doc
 
-
 from ..errors import Errors
 from ..recognizers import clinical, header, items, patient, reviewer
 from ..recognizers.section_spans import Section, section_span

@@ -12,16 +12,13 @@ from typing import Optional
 from spacy.language import Language
 from spacy.tokens import Doc
 
-
 from .. import fastre
 from ..dates import find_dates
 from ..recognizers.clinical import visit_date, visit_headings
-from ..resources import read_json
 from ..rule_files import CleaningRules, MentionsRules
 from .letter_tokenizer import doc_text
 from .sentences import sentence_bounds
 from .targets import entity_spans, entity_table
-
 
 # ConText flags a mention carries (Span extensions; False when unset).
 _FLAGS = ("is_negated", "is_normal", "is_historical", "is_hypothetical", "is_uncertain",

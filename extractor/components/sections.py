@@ -5,7 +5,7 @@ as "the following clinical case summary" in prose from opening a section.
 """
 
 
-from medspacy.section_detection import SectionRule, Sectionizer
+from medspacy.section_detection import Sectionizer, SectionRule
 from spacy.language import Language
 from spacy.tokens import Doc
 

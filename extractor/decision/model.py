@@ -34,7 +34,8 @@ def make_pipeline(estimator: str = "logistic", seed: int = 0):
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.impute import SimpleImputer
     from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import Pipeline, make_pipeline as chain
+    from sklearn.pipeline import Pipeline
+    from sklearn.pipeline import make_pipeline as chain
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
     columns = input_columns()
@@ -351,12 +352,12 @@ def model_card(bundle: dict[str, Any], model_path: Path, plot: Optional[Path]) -
         "## Retrain on a real archive",
         "```bash",
         "imr-extract run /archive/letters --out /data/imr          # extract every letter",
-        "imr-extract model train /data/imr --out models/decision.joblib --estimator boosting",
-        "imr-extract model predict /data/new-letters --model models/decision.joblib --out predictions.csv",
+        "imr-extract model train /data/imr --out trained/decision.joblib --estimator boosting",
+        "imr-extract model predict /data/new-letters --model trained/decision.joblib --out predictions.csv",
         "```",
-        f"`model train` writes the model, this card (`--card`) and the calibration plot beside it. "
-        f"A model file records its features fingerprint; `model predict` refuses a model trained on "
-        f"another version of the features rather than mis-reading columns.",
+        "`model train` writes the model, this card (`--card`) and the calibration plot beside it. "
+        "A model file records its features fingerprint; `model predict` refuses a model trained on "
+        "another version of the features rather than mis-reading columns.",
         "",
     ]
     return "\n".join(lines)

@@ -13,10 +13,10 @@ import threading
 from pathlib import Path
 from typing import Optional
 
+from ..dataset.rows import error_row, rows_of
 from ..errors import STEPS, Errors, ExtractionError
 from ..extract import bytes_id, extract_letters
 from ..options import LetterOptions
-from ..dataset.rows import error_row, rows_of
 from ..types import Record
 
 try:

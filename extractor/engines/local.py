@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from ..dataset import DatasetWriter
+from ..dataset.rows import error_row
 from ..dataset.state import clear as clear_state
 from ..dataset.state import load_state
 from ..options import RunOptions
-from ..dataset.rows import error_row
 from .inputs import expand_inputs
 from .letter_job import process_path
 from .pool import pool_results

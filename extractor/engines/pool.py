@@ -21,9 +21,9 @@ from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import Iterator, Optional
 
+from ..dataset.rows import error_row
 from ..errors import STEPS, Errors
 from ..options import LetterOptions
-from ..dataset.rows import error_row
 from .letter_job import FileResult, process_path, process_paths
 
 log = logging.getLogger("extractor")

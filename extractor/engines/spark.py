@@ -14,10 +14,10 @@ import time
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
+from ..dataset.rows import error_row
+from ..dataset.schema import TABLES
 from ..errors import Errors
 from ..options import LetterOptions, RunOptions
-from ..dataset.schema import TABLES
-from ..dataset.rows import error_row
 from .inputs import expand_inputs
 from .summary import RunSummary
 

@@ -65,12 +65,12 @@ class Counts:
 
     @property
     def precision(self) -> float:
-        """tp / (tp + fp); 1.0 when nothing was predicted and nothing was expected."""
+        """Tp / (tp + fp); 1.0 when nothing was predicted and nothing was expected."""
         return self.tp / (self.tp + self.fp) if self.tp + self.fp else float(self.fn == 0)
 
     @property
     def recall(self) -> float:
-        """tp / (tp + fn)."""
+        """Tp / (tp + fn)."""
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
     @property
@@ -432,7 +432,7 @@ def evaluate(folders: Iterable[Path], letters_dir: Optional[Path] = None, baseli
 
 
 def _baseline_pipeline():
-    """medspaCy's default pipeline: PyRuSH, the same vocabulary, default ConText rules."""
+    """MedspaCy's default pipeline: PyRuSH, the same vocabulary, default ConText rules."""
     import medspacy
 
     from ..components.targets import load_rules
@@ -475,8 +475,8 @@ def agreement(first: Iterable[Path], second: Path, letters_dir: Optional[Path] =
     placed in the record's text, so mentions agree when their spans overlap, as in scoring.
     """
     from ..extract import extract_file
-    from .mention_scoring import place_gold
     from ..pipeline import load
+    from .mention_scoring import place_gold
 
     nlp = load()
     firsts: dict[str, tuple[Path, dict]] = {}

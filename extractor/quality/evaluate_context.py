@@ -39,7 +39,7 @@ def read_sentences(paths: Iterable[Path]) -> list[dict[str, Any]]:
 
 
 def _medspacy_default():
-    """medspaCy's default ConText rules behind PyRuSH sentences (the baseline)."""
+    """MedspaCy's default ConText rules behind PyRuSH sentences (the baseline)."""
     import medspacy
 
     return medspacy.load(medspacy_enable=["medspacy_pyrush", "medspacy_context"])

@@ -15,7 +15,6 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from ..resources import read_json
 from ..rule_files import HeaderRules
 
 # Plain text with this many lines holding header labels and no values is interleaved.

@@ -15,7 +15,6 @@ from ..errors import ExtractionError, fail
 from .layout import looks_interleaved, page_text
 from .ocr import needs_ocr, ocr_page
 
-from ..options import PDF_BACKENDS as BACKENDS
 # Published determinations run 2 to ~30 pages; far longer files are bundles or other documents.
 MAX_PAGES = 300
 

@@ -9,7 +9,7 @@ from typing import Callable, Iterator, Optional
 
 from .. import fastre
 from ..dates import find_dates
-from ..resources import read_csv, read_json
+from ..resources import read_csv
 from ..rule_files import DiagnosesRules, MentionsRules
 
 # Where a list written with semicolons ("a; b; and c") ends: the end of its sentence.
@@ -138,7 +138,8 @@ _CUE_BEFORE, _CUE_AFTER = 80, 140
 
 def _cues(rules: dict, text: str, start: int, end: int) -> Iterator[re.Match[str]]:
     """The cue matches of ``text[start:end]``, as one scan would find them, looked for only
-    around the cue words: most of a case summary holds none."""
+    around the cue words: most of a case summary holds none.
+    """
     cue = rules["dx_cue"]
     position = start
     for word in rules["dx_words"].finditer(text, start, end):
@@ -269,7 +270,8 @@ def _split_items(segment: str, separator: re.Pattern[str], rules: dict) -> list[
 
 def _shares_condition(rest: list[str], rules: dict) -> bool:
     """Whether the list goes on with body parts up to one that names the condition they share
-    ("back" then "right shoulder pain" after "neck")."""
+    ("back" then "right shoulder pain" after "neck").
+    """
     for piece in rest:
         if not piece or ";" in piece:
             return False
@@ -346,7 +348,8 @@ def visit_headings(text: str, start: int, end: int) -> Callable[[int], Optional[
 
 def _dater(text: str, spans: list[tuple[int, int]], injury: Optional[str]) -> Callable[[int, int], Optional[str]]:
     """``date_of(i, position)``: the date sentence i gives a statement at ``position``, the date
-    of the visit the sentence reports (see :func:`visit_date`), or its visit heading's."""
+    of the visit the sentence reports (see :func:`visit_date`), or its visit heading's.
+    """
     rules = _rules()
     heading = visit_headings(text, spans[0][0], spans[-1][1]) if spans else (lambda position: None)
     found_dates: dict[int, list] = {}

@@ -7,7 +7,6 @@ from functools import lru_cache
 from typing import Optional
 
 from .. import fastre
-from ..resources import read_json
 from ..rule_files import GuidelinesRules
 
 
@@ -108,7 +107,8 @@ _SECTION_SEPARATOR = re.compile(r",\s*|\s+and\s+")
 
 def _split_outside_brackets(segment: str) -> list[str]:
     """Split a section list at commas and "and", except inside brackets: "Walking aids
-    (canes, crutches, braces, orthoses, & walkers)" is one name."""
+    (canes, crutches, braces, orthoses, & walkers)" is one name.
+    """
     parts, last = [], 0
     for m in _SECTION_SEPARATOR.finditer(segment):
         if segment.count("(", 0, m.start()) == segment.count(")", 0, m.start()):

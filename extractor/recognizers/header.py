@@ -8,7 +8,6 @@ from typing import Optional
 
 from .. import fastre
 from ..dates import find_dates
-from ..resources import read_json
 from ..rule_files import HeaderRules, LayoutsRules
 from .section_spans import Section, header_end, section_span
 

@@ -14,7 +14,6 @@ from functools import lru_cache
 from typing import Optional
 
 from .. import fastre
-from ..resources import read_json
 from ..rule_files import ItemsRules
 from . import guidelines, quantities, services
 from .section_spans import Section, sections_of

@@ -7,7 +7,6 @@ from functools import lru_cache
 from typing import Optional
 
 from .. import fastre
-from ..resources import read_json
 from ..rule_files import PatientRules
 from .section_spans import Section, section_span
 

@@ -14,7 +14,6 @@ from functools import lru_cache
 from typing import Any, Optional
 
 from .. import fastre
-from ..resources import read_json
 from ..rule_files import QuantitiesRules
 
 EMPTY = {"quantity_total": None, "quantity_unit": None, "frequency": None, "duration": None, "refills": None}

@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 from .. import fastre
-from ..resources import read_csv, read_json
+from ..resources import read_csv
 from ..rule_files import ReviewerRules
 from .section_spans import Section, sections_of
 
@@ -66,7 +66,8 @@ _RUN_ON_WORDS = 2
 def _listed_specialties(value: str) -> list[str]:
     """The comma list after the specialty label, as printed; it ends where a known specialty runs
     on into the next sentence ("Pain Medicine The reviewer has no material ..."), which a
-    wrapped line joined to it."""
+    wrapped line joined to it.
+    """
     known = _rules()["specialty_re"]
     found = []
     for part in value.split(","):

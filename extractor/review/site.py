@@ -176,8 +176,7 @@ def collect(inputs: list[str], pdf_backend: str = "pypdfium2") -> tuple[list[Rec
     """Records and failures for letters, folders, globs, or dataset folders (re-read from their paths)."""
     from ..dataset import read_table
     from ..engines.inputs import expand_inputs
-    from ..errors import ExtractionError
-    from ..errors import fail
+    from ..errors import ExtractionError, fail
     from ..extract import extract_letters
 
     paths: list[str] = []
