@@ -1,4 +1,4 @@
-"""The record contract (``shared/schema.md``) as typed dataclasses with ``to_dict``/``from_dict``."""
+"""The record contract (``docs/schema.md``) as typed dataclasses with ``to_dict``/``from_dict``."""
 
 from __future__ import annotations
 

@@ -18,3 +18,12 @@ def test_packaging_wheel_contents(tmp_path):
     models = {p.relative_to(ROOT / "models").as_posix() for p in (ROOT / "models").rglob("*") if p.suffix in (".json", ".jsonl", ".csv")}
     assert models and all(f"extractor/models/{m}" in names for m in models), models - names
     assert "extractor/review/style.css" in names
+
+
+def test_packaging_schema_doc_is_current():
+    """docs/schema.md is written from the code; every column has its meaning."""
+    from extractor.dataset.schema import COLUMN_DOCS, TABLES, schema_markdown
+
+    assert {t: set(c) for t, c in COLUMN_DOCS.items()} == {t: set(c) for t, c in TABLES.items()}
+    assert (ROOT / "docs" / "schema.md").read_text(encoding="utf-8") == schema_markdown(), \
+        "docs/schema.md is out of date: run python scripts/write_schema_doc.py"
