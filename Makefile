@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test eval floors bench render model clean
+.PHONY: demo test lint eval floors bench render model clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@# Spark needs a Java runtime; Debian's is installed when none is on the machine.
@@ -22,9 +22,14 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)
 	$(BIN)/imr-extract run corpora --out out/corpus
 
-## test: run the test suite (pytest's "no tests" exit code 5 fails the build; -rs lists every skip)
+## test: lint (ruff, the rules in pyproject.toml), then the test suite (pytest's "no tests" exit code 5 fails the build; -rs lists every skip)
 test: $(STAMP)
+	$(BIN)/ruff check extractor scripts tests
 	$(BIN)/python -m pytest -rs
+
+## lint: ruff only
+lint: $(STAMP)
+	$(BIN)/ruff check extractor scripts tests
 
 ## eval: score the extractor on the gold corpus (written letters and real-letter gold)
 eval: $(STAMP)

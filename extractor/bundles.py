@@ -95,8 +95,10 @@ def split_letters(texts: list[str]) -> list[Part]:
 
 
 def _line_starts(text: str, begins: re.Pattern[str]) -> list[int]:
-    """Where lines that open a layout start (before their indent): the opening words are tried
-    at each line start only, cheaper than a search that tries every position.
+    """Where lines that open a layout start (before their indent).
+
+    The opening words are tried at each line start only, cheaper than a search that tries every
+    position.
     """
     starts = [0] if begins.match(text, 0) else []
     for m in _LINE_OR_PAGE_BREAK.finditer(text):

@@ -200,7 +200,7 @@ def _wrap_width(lines: list) -> int:
 
 
 def _joiner(prev: str, nxt: str, width: int = 0, guideline: bool = False) -> str:
-    """How two consecutive non-blank lines are glued: '' (hyphen), ' ' (wrap) or '\n'.
+    r"""How two consecutive non-blank lines are glued: '' (hyphen), ' ' (wrap) or '\n'.
 
     ``width`` is the letter's wrap width (0: unknown); ``guideline``: the paragraph so far is a
     guideline line.
@@ -285,7 +285,8 @@ def _drops_hyphen(prev: str, nxt: str, source: str) -> bool:
 
 
 def _blanks_around(lines: list[_Line], drop: set[int]) -> set[int]:
-    """Blank lines next to dropped furniture: the page layout's spacing, not a paragraph break
+    """Blank lines next to dropped furniture: the page layout's spacing, not a paragraph break.
+
     ("... and the" / "" / "Page 1 of 3" / "" / "Achilles reflexes ...").
     """
     blanks: set[int] = set()

@@ -79,7 +79,8 @@ def run(
     workers: int = typer.Option(DEFAULTS.workers, "--workers", "-w", help="Worker processes (0: all cores)."),
     in_process: bool = typer.Option(
         DEFAULTS.in_process, "--in-process",
-        help="Run letters in this process, not in workers (debugging, profiling): a crash in a C library stops the run."),
+        help="Run letters in this process, not in workers (debugging, profiling): "
+             "a crash in a C library stops the run."),
     batch_size: int = typer.Option(DEFAULTS.batch_size, help="Letters per part file."),
     pdf_backend: str = typer.Option(DEFAULTS.pdf_backend, help="pypdfium2 (fast) or pdfplumber (layout)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
@@ -230,7 +231,8 @@ def evaluate_context_cli(
     paths: List[Path] = typer.Argument(..., help="JSONL files (or folders) of sentences with one target each."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     errors: bool = typer.Option(False, "--errors", help="List every wrong flag: id, flag, expected, got."),
-    baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="Also score medspaCy's default ConText rules."),
+    baseline: bool = typer.Option(True, "--baseline/--no-baseline",
+                                  help="Also score medspaCy's default ConText rules."),
 ) -> None:
     """Score ConText alone on sentences whose target spans are given (precision, recall, F1 per flag)."""
     _setup_logging(False)
@@ -337,7 +339,8 @@ def bench(
     for column in ("scenario", "letters", "seconds", "letters/s", "pages/s"):
         table.add_column(column, justify="left" if column == "scenario" else "right")
     for t in result["timings"]:
-        table.add_row(t.name, str(t.letters), f"{t.seconds:.2f}", f"{t.rate:.1f}", f"{t.page_rate:.1f}" if t.pages else "")
+        table.add_row(t.name, str(t.letters), f"{t.seconds:.2f}", f"{t.rate:.1f}",
+                      f"{t.page_rate:.1f}" if t.pages else "")
     out.print(table)
     for name, value in result["ratios"].items():
         out.print(f"{name}: {value:.2f}")
@@ -389,13 +392,15 @@ def fuzz_cli(
     cases: int = typer.Option(1000, help="Mutated letters to run."),
     seed: int = typer.Option(0, help="Random seed (the same seed makes the same cases)."),
     workers: int = typer.Option(2, help="Worker processes."),
-    memory_limit: float = typer.Option(DEFAULTS.memory_limit, metavar="MB", help="Per-file reading memory, as for run."),
+    memory_limit: float = typer.Option(DEFAULTS.memory_limit, metavar="MB",
+                                       help="Per-file reading memory, as for run."),
 ) -> None:
     """Fuzz the extractor with mutated letters: no unhandled failure, every input accounted for."""
     _setup_logging(False)
     from .quality.fuzz import FUZZ_OPTIONS, fuzz
 
-    report = fuzz(corpus, cases=cases, seed=seed, options=FUZZ_OPTIONS.replace(workers=workers, memory_limit=memory_limit))
+    report = fuzz(corpus, cases=cases, seed=seed,
+                  options=FUZZ_OPTIONS.replace(workers=workers, memory_limit=memory_limit))
     typer.echo(json.dumps(report, indent=2))
     if report["unexpected"] or report["unaccounted"]:
         raise typer.Exit(1)

@@ -66,6 +66,7 @@ class ExtractionError(Exception):
         self.doc_id = doc_id
 
     def __reduce__(self):  # keeps the error picklable across worker processes
+        """Rebuild the error from its fields when unpickled."""
         return (ExtractionError, (self.stage, self.code, self.message, self.doc_id))
 
 

@@ -123,10 +123,10 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 
 def compile_terms(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """A term table's pattern, compiled so that no term matches inside a word.
+    r"""A term table's pattern, compiled so that no term matches inside a word.
 
     Every match starts and ends at a word edge ("face" never fires inside "Facet", "rib" never
-    inside "Tribenzor"); a term meant as a word's beginning says so in the table (``menisc\\w*``).
+    inside "Tribenzor"); a term meant as a word's beginning says so in the table (``menisc\w*``).
     """
     return compile(rf"(?<!\w)(?:{pattern})(?!\w)", flags)
 

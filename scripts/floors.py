@@ -31,7 +31,7 @@ FILES = {
 def measure(folder: Path, split: str) -> dict[str, float]:
     """The micro score of every field of ``split`` (fields with nothing to score left out)."""
     report = evaluate([folder], letters_dir=REAL if REAL.is_dir() else None)
-    failed = [l.error for l in report.letters if l.error]
+    failed = [letter.error for letter in report.letters if letter.error]
     if failed:
         raise SystemExit(f"{split}: letters not scored: {failed}")
     scores = report.to_dict()["groups"][f"split:{split}"]

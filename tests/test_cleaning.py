@@ -26,7 +26,8 @@ def test_cleaning_joins_a_lone_decision_word():
 
 
 def test_cleaning_joins_titles_wrapped_over_two_lines():
-    text = clean_pages(["MEDICAL TREATMENT GUIDELINE(S) RELIED UPON BY PROFESSIONAL\nREVIEWER AND WHY:\nThe MTUS applies.\n"]).text
+    text = clean_pages(["MEDICAL TREATMENT GUIDELINE(S) RELIED UPON BY PROFESSIONAL\n"
+                        "REVIEWER AND WHY:\nThe MTUS applies.\n"]).text
     assert text.split("\n")[0] == "MEDICAL TREATMENT GUIDELINE(S) RELIED UPON BY PROFESSIONAL REVIEWER AND WHY:"
 
 

@@ -73,7 +73,8 @@ def test_cli_run_in_process_gives_the_same_tables(tmp_path, mixed_inputs):
     tables = {}
     for mode in ([], ["--in-process"]):
         out = tmp_path / (mode[0].strip("-") if mode else "workers")
-        result = runner.invoke(app, ["run", str(mixed_inputs), "--out", str(out), "--no-progress", "--workers", "1", *mode])
+        result = runner.invoke(app, ["run", str(mixed_inputs), "--out", str(out), "--no-progress", "--workers", "1",
+                                     *mode])
         assert result.exit_code == 1  # the bad inputs
         tables[out.name] = {t: read_table(out, t).sort_values("doc_id").reset_index(drop=True)
                             for t in ("letters", "errors")}

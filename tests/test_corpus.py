@@ -28,14 +28,18 @@ def test_corpus_pdf_rendering_gives_the_same_record(corpus_letters, rendered):
         assert pdf["source"]["format"] == "pdf" and pdf["source"]["pages"] >= 1
         for key in ("layout", "case_number", "dates", "priority", "reviewer", "patient"):
             assert pdf[key] == text[key], (letter.name, key)
-        strip = lambda items: [{k: v for k, v in i.items() if k not in ("evidence", "rationale")} for i in items]
+
+        def strip(items):
+            return [{k: v for k, v in i.items() if k not in ("evidence", "rationale")} for i in items]
+
         assert strip(pdf["items"]) == strip(text["items"]), letter.name
 
 
 def _check(report, split, floors):
     groups = report.to_dict()["groups"]
     assert f"split:{split}" in groups, f"no {split} letters scored"
-    assert not [l for l in report.letters if l.error], [l.error for l in report.letters if l.error]
+    assert not [letter for letter in report.letters if letter.error], [
+        letter.error for letter in report.letters if letter.error]
     scores = groups[f"split:{split}"]
     failures = []
     for field, entry in floors[split].items():

@@ -52,7 +52,8 @@ def test_full_disk_mid_run_leaves_only_complete_batches(tmp_path, monkeypatch):
     result = runner.invoke(app, args + ["--resume"])
     assert result.exit_code == 0, result.output
     whole = tmp_path / "whole"
-    assert runner.invoke(app, ["run", str(letters), "--out", str(whole), "--no-progress", "--workers", "1"]).exit_code == 0
+    assert runner.invoke(app, ["run", str(letters), "--out", str(whole), "--no-progress",
+                               "--workers", "1"]).exit_code == 0
     for table, key in (("letters", ["doc_id"]), ("items", ["doc_id", "index"])):
         a = read_table(whole, table).drop(columns=["path"], errors="ignore").sort_values(key).reset_index(drop=True)
         b = read_table(out, table).drop(columns=["path"], errors="ignore").sort_values(key).reset_index(drop=True)

@@ -71,7 +71,8 @@ def _descendants(pid: int) -> list[int]:
 
 def test_engine_resume_after_sigkill_gives_the_same_dataset(tmp_path, letters):
     whole = tmp_path / "whole"
-    CliRunner().invoke(app, ["run", str(letters), "--out", str(whole), "--no-progress", "--batch-size", "3", "--workers", "1"])
+    CliRunner().invoke(app, ["run", str(letters), "--out", str(whole), "--no-progress", "--batch-size", "3",
+                             "--workers", "1"])
     killed = tmp_path / "killed"
     command = [sys.executable, "-m", "extractor", "run", str(letters), "--out", str(killed),
                "--no-progress", "--batch-size", "3", "--workers", "1"]
@@ -195,7 +196,8 @@ def test_engine_memory_limit_costs_one_letter_each(tmp_path, letters, monkeypatc
         return real_read(data, **kwargs)
 
     monkeypatch.setattr(extract_module, "read_bytes", read_bytes)
-    summary = local.run_local([str(folder)], tmp_path / "out", workers=2, time_limit=60, memory_limit=512, start_method="fork")
+    summary = local.run_local([str(folder)], tmp_path / "out", workers=2, time_limit=60, memory_limit=512,
+                              start_method="fork")
     errors = read_table(tmp_path / "out", "errors").set_index("path")
     letters_table = read_table(tmp_path / "out", "letters")
     assert summary.letters == 24 and summary.errors == 2, errors.to_dict("records")
@@ -247,7 +249,8 @@ def test_engine_replaces_workers_after_their_share_of_letters(tmp_path, letters,
         return real(data, path=f"{path}|{os.getpid()}", **kwargs)
 
     monkeypatch.setattr(letter_job, "extract_letters", tagged)
-    summary = local.run_local([str(letters)], tmp_path / "recycled", workers=2, letters_per_worker=3, start_method="fork")
+    summary = local.run_local([str(letters)], tmp_path / "recycled", workers=2, letters_per_worker=3,
+                              start_method="fork")
     local.run_local([str(letters)], tmp_path / "kept", workers=2, letters_per_worker=0, start_method="fork")
 
     def workers(out):
@@ -265,7 +268,8 @@ def test_engine_query_answers_sql_with_duckdb(tmp_path, letters):
     out = tmp_path / "ds"
     CliRunner().invoke(app, ["run", str(letters), "--out", str(out), "--no-progress", "--workers", "1"])
     result = CliRunner().invoke(app, ["query", str(out), "--format", "csv",
-                                      "SELECT category, count(*) AS n, avg(CASE WHEN decision = 'upheld' THEN 1 ELSE 0 END) AS uphold_rate "
+                                      "SELECT category, count(*) AS n, "
+                                      "avg(CASE WHEN decision = 'upheld' THEN 1 ELSE 0 END) AS uphold_rate "
                                       "FROM items JOIN letters USING (doc_id) GROUP BY category ORDER BY category"])
     assert result.exit_code == 0, result.output
     frame = pd.read_csv(pd.io.common.StringIO(result.stdout))

@@ -79,7 +79,7 @@ def test_evaluate_bad_gold_files_are_named_and_do_not_stop_the_others(tmp_path):
     (tmp_path / "unknown.gold.json").write_text(json.dumps({"items": [{"service": "MRI", "colour": "red"}]}))
     (tmp_path / "orphan.gold.json").write_text("{}")
     report = evaluate([tmp_path])
-    errors = {l.name: l.error for l in report.letters if l.error}
+    errors = {letter.name: letter.error for letter in report.letters if letter.error}
     assert "not valid JSON" in errors["broken"]
     assert "items[1].colour" in errors["unknown"]
     assert "no letter orphan.txt" in errors["orphan"]

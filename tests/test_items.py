@@ -4,27 +4,32 @@ import pytest
 
 from extractor import extract_text
 
-DECISIONS = "IMR ISSUES, DECISIONS AND RATIONALES\nThe Final Determination was based on decisions for the disputed items/services set forth below:\n"
+DECISIONS = ("IMR ISSUES, DECISIONS AND RATIONALES\n"
+             "The Final Determination was based on decisions for the disputed items/services set forth below:\n")
 
 
 def _letter(body: str) -> str:
-    return "Case Number: CM16-0000001\nCLINICAL CASE SUMMARY\nThe injured worker is a 40 year old male.\n" + DECISIONS + body
+    return ("Case Number: CM16-0000001\nCLINICAL CASE SUMMARY\nThe injured worker is a 40 year old male.\n"
+            + DECISIONS + body)
 
 
 def test_items_label_form_with_several_items_in_order():
     body = (
         "Norco 10/325mg #60: Overturned\n"
         "Claims Administrator guideline: Decision based on MTUS Chronic Pain Medical Treatment Guidelines.\n"
-        "MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment Guidelines, Section(s): Opioids, criteria for use.\n"
+        "MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment Guidelines, "
+        "Section(s): Opioids, criteria for use.\n"
         "Decision rationale: Function improved. The request is medically necessary.\n"
         "Physical therapy two times a week for four weeks, lumbar spine: Upheld\n"
         "Claims Administrator guideline: Decision based on MTUS Low Back Complaints 2004.\n"
-        "MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): Physical Medicine. Decision based on Non-MTUS Citation Official Disability Guidelines (ODG), Low Back Chapter.\n"
+        "MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): Physical Medicine. "
+        "Decision based on Non-MTUS Citation Official Disability Guidelines (ODG), Low Back Chapter.\n"
         "Decision rationale: No gains were documented. The request is not medically necessary.\n"
     )
     record = extract_text(_letter(body))
     first, second = record.items
-    assert (first.index, first.service, first.decision, first.medically_necessary) == (1, "Norco 10/325mg #60", "overturned", True)
+    assert (first.index, first.service, first.decision, first.medically_necessary) == (
+        1, "Norco 10/325mg #60", "overturned", True)
     assert (first.category, first.quantity) == ("medication", "#60")
     assert first.guideline_sections == ["Opioids, criteria for use"]
     assert (second.category, second.body_region, second.quantity) == ("physical_therapy", "lumbar spine", "2x4")
@@ -69,17 +74,20 @@ def test_items_sentence_form_of_2013_letters():
         "IMR Case Number: CM13-0012345\nDate of UR Decision: 10/2/2013\nDate of Injury: 3/14/2011\n"
         "Final Determination Letter\n1. Lidoderm patches 5% #30 is not medically necessary and appropriate.\n"
         "2. Physical therapy twice a week for six weeks for the lumbar spine is medically necessary and appropriate.\n"
-        "HOW THE IMR FINAL DETERMINATION WAS MADE\nThe physician reviewer is Board Certified in Anesthesiology and is licensed to practice in California.\n"
+        "HOW THE IMR FINAL DETERMINATION WAS MADE\n"
+        "The physician reviewer is Board Certified in Anesthesiology and is licensed to practice in California.\n"
         "DOCUMENTS REVIEWED\n1. Utilization review determination\n"
         "CLINICAL CASE SUMMARY\nThe patient is a 52-year-old woman.\n"
         "IMR DECISION(S) AND RATIONALE(S)\n"
         "1. Lidoderm patches 5% #30 is not medically necessary and appropriate.\n"
         "The Claims Administrator based its decision on the Chronic Pain Medical Treatment Guidelines, page 56.\n"
-        "The Expert Reviewer based his/her decision on the MTUS Chronic Pain Medical Treatment Guidelines, Lidoderm, page 56-57.\n"
+        "The Expert Reviewer based his/her decision on the MTUS Chronic Pain Medical Treatment Guidelines, "
+        "Lidoderm, page 56-57.\n"
         "Rationale for the Decision: There is no trial of first-line therapy.\n"
         "2. Physical therapy twice a week for six weeks for the lumbar spine is medically necessary and appropriate.\n"
         "The Claims Administrator based its decision on the MTUS.\n"
-        "The Expert Reviewer based his/her decision on the MTUS Chronic Pain Medical Treatment Guidelines, Physical Medicine.\n"
+        "The Expert Reviewer based his/her decision on the MTUS Chronic Pain Medical Treatment Guidelines, "
+        "Physical Medicine.\n"
         "Rationale for the Decision: Functional gains were documented.\n"
     )
     record = extract_text(text)
@@ -104,12 +112,14 @@ def test_items_professional_review_decision_from_conclusion():
         "MEDICAL TREATMENT GUIDELINE(S) RELIED UPON BY PROFESSIONAL\nREVIEWER AND WHY:\n"
         "ACOEM Knee Complaints, Surgical Considerations, applies to meniscal tears.\n"
         "RATIONALE FOR WHY THE REQUESTED TREATMENT/SERVICE IS/WAS NOT MEDICALLY NECESSARY:\n"
-        "Mechanical symptoms are documented. Therefore, the request for right knee arthroscopy is medically necessary; the UR decision is overturned.\n"
+        "Mechanical symptoms are documented. Therefore, the request for right knee arthroscopy is medically necessary; "
+        "the UR decision is overturned.\n"
         "MEDICAL REVIEWER QUALIFICATIONS:\nBoard certified in Orthopaedic Surgery; licensed in California.\n"
     )
     record = extract_text(text)
     item = record.items[0]
-    assert (item.service, item.decision, item.category, item.laterality) == ("Right knee arthroscopy", "overturned", "surgery", "right")
+    assert (item.service, item.decision, item.category, item.laterality) == (
+        "Right knee arthroscopy", "overturned", "surgery", "right")
     assert item.maximus_guideline.startswith("ACOEM Knee Complaints")
     assert item.guideline_sources == ["ACOEM"]
 
@@ -143,7 +153,8 @@ def test_items_letter_without_items_warns():
 
 
 def test_items_unknown_layout_still_finds_fields_and_warns():
-    record = extract_text("Some cover sheet\nThe injured worker is a 33 year old male.\nMRI of the lumbar spine: Upheld\n")
+    record = extract_text("Some cover sheet\nThe injured worker is a 33 year old male.\n"
+                          "MRI of the lumbar spine: Upheld\n")
     assert record.layout == "unknown"
     assert any("layout not recognised" in w for w in record.warnings)
     assert [i.service for i in record.items] == ["MRI of the lumbar spine"]

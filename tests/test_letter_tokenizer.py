@@ -34,7 +34,8 @@ def test_letter_tokenizer_serializes_and_keeps_its_rules():
     tokenizer = LetterTokenizer(nlp.tokenizer)
     copy = LetterTokenizer(spacy.blank("en").tokenizer).from_bytes(tokenizer.to_bytes())
     assert "\n" not in copy.tokenizer.rules
-    assert [t.text for t in copy("Seen by Dr. Smith.\nPain 4/10.")] == [t.text for t in tokenizer("Seen by Dr. Smith.\nPain 4/10.")]
+    assert ([t.text for t in copy("Seen by Dr. Smith.\nPain 4/10.")]
+            == [t.text for t in tokenizer("Seen by Dr. Smith.\nPain 4/10.")])
 
 
 def test_warming_words_changes_no_token(corpus_letters):

@@ -10,7 +10,8 @@ def _summary(text):
 
 
 def test_mentions_medication_normalized_with_strength_and_quantity():
-    record = _summary("Current medications include Norco 10/325mg #60, gabapentin 600 mg daily and Lidoderm 5% patches #30.")
+    record = _summary("Current medications include Norco 10/325mg #60, gabapentin 600 mg daily "
+                      "and Lidoderm 5% patches #30.")
     got = {m.text: (m.normalized, m.kind, m.strength, m.quantity) for m in record.mentions}
     assert got["Norco"] == ("hydrocodone/acetaminophen", "opioid", "10/325mg", "#60")
     assert got["gabapentin"] == ("gabapentin", "anticonvulsant", "600mg", None)
@@ -18,7 +19,8 @@ def test_mentions_medication_normalized_with_strength_and_quantity():
 
 
 def test_mentions_requested_treatment_is_a_service():
-    record = _summary("Utilization review on 10/2/15 denied a request for a TENS unit. She previously tried acupuncture.")
+    record = _summary("Utilization review on 10/2/15 denied a request for a TENS unit. "
+                      "She previously tried acupuncture.")
     labels = {m.text: (m.label, m.historical) for m in record.mentions}
     assert labels["TENS unit"] == ("SERVICE", False)
     assert labels["acupuncture"] == ("TREATMENT", True)
@@ -78,7 +80,8 @@ def test_mentions_pain_scores(sentence, scores):
         ("He was declared permanent and stationary on March 3, 2016.", ("permanent_and_stationary", "2016-03-03")),
         # A sentence that opens with its date reports a visit: the statements after it share the date.
         ("On 08/14/13 her low back pain was severe. She was working modified duty.", ("modified_duty", "2013-08-14")),
-        ("PR 01/06/14: clicking with abduction. O'Brien's positive. W/S: modified duty.", ("modified_duty", "2014-01-06")),
+        ("PR 01/06/14: clicking with abduction. O'Brien's positive. W/S: modified duty.",
+         ("modified_duty", "2014-01-06")),
         # A date the status lasts until is not the date it was given; a dated report is a visit.
         ("Seen on 01/14/2016 for knee pain. Work status: off work until 03/15/2016.", ("ttd", "2016-01-14")),
         ("The treating physician's report of 06/28/2017 describes back pain. He is not currently working.",

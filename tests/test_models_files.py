@@ -67,7 +67,8 @@ def test_models_vocabulary_rules_load_and_are_large():
 
 
 def test_models_context_rules_use_known_categories():
-    allowed = {"NEGATED_EXISTENCE", "NORMAL", "POSSIBLE_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "FAMILY", "TERMINATE", "PSEUDO"}
+    allowed = {"NEGATED_EXISTENCE", "NORMAL", "POSSIBLE_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "FAMILY", "TERMINATE",
+               "PSEUDO"}
     rules = read_json("context_rules.json")["context_rules"]
     assert {r["category"] for r in rules} <= allowed
     assert all(r["direction"] in {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"} for r in rules)

@@ -13,9 +13,11 @@ def test_packaging_wheel_contents(tmp_path):
                     "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True, timeout=300)
     wheel = next(tmp_path.glob("imr_extractor-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    for package in ("reading", "components", "dataset", "engines", "recognizers", "decision", "quality", "review", "synth"):
+    for package in ("reading", "components", "dataset", "engines", "recognizers", "decision", "quality", "review",
+                    "synth"):
         assert f"extractor/{package}/__init__.py" in names, package
-    models = {p.relative_to(ROOT / "models").as_posix() for p in (ROOT / "models").rglob("*") if p.suffix in (".json", ".jsonl", ".csv")}
+    models = {p.relative_to(ROOT / "models").as_posix() for p in (ROOT / "models").rglob("*")
+              if p.suffix in (".json", ".jsonl", ".csv")}
     assert models and all(f"extractor/models/{m}" in names for m in models), models - names
     assert "extractor/review/style.css" in names
 

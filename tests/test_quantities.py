@@ -11,9 +11,11 @@ from extractor.recognizers.quantities import quantity_fields
     ("Acupuncture 3 times a week for 2 weeks, neck", 6, "sessions", "3 per week", "2 weeks"),  # course in words
     ("Chiropractic care two times a week for four weeks", 8, "sessions", "2 per week", "4 weeks"),  # number words
     ("3 visits per week for 2 weeks", 6, "visits", "3 per week", "2 weeks"),  # the unit between the numbers
-    ("Additional physical therapy two times four visits (8)", 8, "visits", "2 per week", "4 weeks"),  # the letter's total
+    ("Additional physical therapy two times four visits (8)",
+     8, "visits", "2 per week", "4 weeks"),  # the letter's total
     ("Physical therapy 2 times a week for 6 weeks (12 sessions)", 12, "sessions", "2 per week", "6 weeks"),
-    ("Physical therapy 1 to 2 times per week for 4 weeks", 8, "sessions", "1-2 per week", "4 weeks"),  # range: upper bound
+    ("Physical therapy 1 to 2 times per week for 4 weeks",
+     8, "sessions", "1-2 per week", "4 weeks"),  # range: upper bound
     ("Physical exam 2 times 8", 16, "sessions", "2 per week", "8 weeks"),  # 'N times M' is a course
     ("Physical therapy times 6", 6, "sessions", None, None),  # 'times N' alone
     ("Eight sessions of chiropractic", 8, "sessions", None, None),  # a number word

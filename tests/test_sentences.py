@@ -9,7 +9,8 @@ import pytest
         ("The worker fell. He hurt his back.", ["The worker fell.", "He hurt his back."]),
         ("Seen by Dr. Smith on 8/10/15. Pain 4/10.", ["Seen by Dr. Smith on 8/10/15.", "Pain 4/10."]),
         ("TITLE LINE\nFirst line of text with no period", ["TITLE LINE", "First line of text with no period"]),
-        ("He previously underwent an epidural steroid injection with relief.", ["He previously underwent an epidural steroid injection with relief."]),
+        ("He previously underwent an epidural steroid injection with relief.",
+         ["He previously underwent an epidural steroid injection with relief."]),
         ("Tramadol 50 mg. was taken. Norco was stopped.", ["Tramadol 50 mg. was taken.", "Norco was stopped."]),
         # A list number's period opens its item; a number ending a sentence still ends it.
         ("Treatment to date:\n1. Physical therapy\n2. Ibuprofen. It helped.",

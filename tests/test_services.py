@@ -16,18 +16,22 @@ from extractor.recognizers import guidelines, services
         ("EMG/NCV of the bilateral lower extremities", "lab", "lower extremity", "bilateral", None),
         ("Urine drug screen", "lab", None, None, None),
         ("Physical therapy 2x4 lumbar spine", "physical_therapy", "lumbar spine", None, "2x4"),
-        ("Myofascial release to the low back two times a week times six weeks", "physical_therapy", "lumbar spine", None, "2x6"),  # not a surgical release
+        ("Myofascial release to the low back two times a week times six weeks",
+         "physical_therapy", "lumbar spine", None, "2x6"),  # not a surgical release
         ("Chiropractic 12 sessions for the neck", "chiropractic", "cervical spine", None, "12 sessions"),
         ("Acupuncture for 2 sessions", "acupuncture", None, None, "2 sessions"),
         ("Left L4-5 transforaminal epidural steroid injection", "injection", "lumbar spine", "left", None),
         ("Right carpal tunnel release", "surgery", "wrist", "right", None),
-        ("Associated surgical service: Cold therapy unit 7 day rental", "dme", None, None, None),  # classified by what follows
+        ("Associated surgical service: Cold therapy unit 7 day rental",
+         "dme", None, None, None),  # classified by what follows
         ("TENS unit purchase", "dme", None, None, None),
         ("Home health care 4 hours a day", "home_health", None, None, "4 hours"),
         ("Functional restoration program 80 hours", "program", None, None, "80 hours"),
         ("Pain management consultation", "consultation", None, None, None),
-        ("Re-exam with chiropractor for the lumbar spine flare-up", "consultation", "lumbar spine", None, None),  # a visit, not a course
-        ("Pulsed Ultrasound 2 times a week for 4 weeks", "physical_therapy", None, None, "2x4"),  # therapeutic ultrasound
+        ("Re-exam with chiropractor for the lumbar spine flare-up",
+         "consultation", "lumbar spine", None, None),  # a visit, not a course
+        ("Pulsed Ultrasound 2 times a week for 4 weeks",
+         "physical_therapy", None, None, "2x4"),  # therapeutic ultrasound
         ("Knee brace for the left and right knee", "dme", "knee", "bilateral", None),
         ("Physical therapy 1 to 2 times per week for 4 weeks", "physical_therapy", None, None, "1-2x4"),
         # Talk therapies, memberships and rides are none of the named categories.
@@ -51,21 +55,26 @@ def test_services_classification(service, category, region, side, quantity):
 @pytest.mark.parametrize(
     ("line", "sources", "sections"),
     [
-        ("Decision based on MTUS Neck and Upper Back Complaints 2004, Section(s): Special Studies.", ["MTUS"], ["Special Studies"]),
-        ("Decision based on Non-MTUS Citation Official Disability Guidelines (ODG), Knee Chapter.", ["ODG"], []),  # Non-MTUS is not MTUS
+        ("Decision based on MTUS Neck and Upper Back Complaints 2004, Section(s): Special Studies.",
+         ["MTUS"], ["Special Studies"]),
+        ("Decision based on Non-MTUS Citation Official Disability Guidelines (ODG), Knee Chapter.",
+         ["ODG"], []),  # Non-MTUS is not MTUS
         (
-            "Decision based on MTUS Low Back Complaints 2004, Section(s): Summary, and Chronic Pain Medical Treatment 2016, "
-            "Section(s): Facet blocks. Decision based on Non-MTUS Citation ACOEM Occupational Medicine Practice Guidelines, 3rd ed.",
+            "Decision based on MTUS Low Back Complaints 2004, Section(s): Summary, "
+            "and Chronic Pain Medical Treatment 2016, Section(s): Facet blocks. "
+            "Decision based on Non-MTUS Citation ACOEM Occupational Medicine Practice Guidelines, 3rd ed.",
             ["MTUS", "ACOEM"],
             ["Summary", "Facet blocks"],
         ),
         (
-            "Decision based on MTUS Chronic Pain Medical Treatment Guidelines, Section(s): NSAIDs, GI symptoms & cardiovascular risk, Proton Pump Inhibitors (PPIs).",
+            "Decision based on MTUS Chronic Pain Medical Treatment Guidelines, "
+            "Section(s): NSAIDs, GI symptoms & cardiovascular risk, Proton Pump Inhibitors (PPIs).",
             ["MTUS"],
             ["NSAIDs, GI symptoms & cardiovascular risk", "Proton Pump Inhibitors (PPIs)"],
         ),  # a known title keeps its comma
         (
-            "Decision based on MTUS Forearm, Wrist, and Hand Complaints 2004, Section(s): Special Studies, and Forearm, Wrist, and Hand Complaints 2004, Section(s): Diagnostic Criteria.",
+            "Decision based on MTUS Forearm, Wrist, and Hand Complaints 2004, Section(s): Special Studies, "
+            "and Forearm, Wrist, and Hand Complaints 2004, Section(s): Diagnostic Criteria.",
             ["MTUS"],
             ["Special Studies", "Diagnostic Criteria"],
         ),  # a chapter name with commas between two section lists

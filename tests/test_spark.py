@@ -34,7 +34,8 @@ def test_spark_engine_matches_the_local_engine(tmp_path):
     (letters / "copy.txt").write_bytes((letters / "cnh-21.txt").read_bytes())  # a duplicate
     (letters / "empty.txt").write_bytes(b"")  # a bad input
     runner = CliRunner()
-    local = runner.invoke(app, ["run", str(letters), "--out", str(tmp_path / "local"), "--no-progress", "--workers", "1"])
+    local = runner.invoke(app, ["run", str(letters), "--out", str(tmp_path / "local"), "--no-progress",
+                                "--workers", "1"])
     spark = runner.invoke(app, ["run", str(letters), "--out", str(tmp_path / "spark"), "--engine", "spark"])
     assert local.exit_code == spark.exit_code == 1  # the empty file, in both
     for table, key in (("letters", ["doc_id"]), ("items", ["doc_id", "index"]), ("mentions", ["doc_id", "start"])):

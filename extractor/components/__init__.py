@@ -2,4 +2,5 @@
 
 from . import context, exam_statements, fields, letter_tokenizer, mentions, record, sections, sentences, targets
 
-__all__ = ["context", "fields", "letter_tokenizer", "mentions", "record", "sentences", "sections", "targets"]
+__all__ = ["context", "exam_statements", "fields", "letter_tokenizer", "mentions", "record", "sentences", "sections",
+           "targets"]

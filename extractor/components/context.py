@@ -31,10 +31,12 @@ SPAN_ATTRS = {
 
 
 def _clause_start(orths, marks: tuple[set, set], start: int, sent_start: int) -> int:
-    """Where a backward cue's reach ends: the comma before its own clause ("tenderness, ROM
-    WNL"), unless the words after that comma close a list ("strength, sensation and reflexes
-    were normal"), which the cue covers whole. ``orths`` are the Doc's word ids; ``marks``
-    the ids of the clause marks (, ; :) and of the conjunctions (and, or).
+    """Where a backward cue's reach ends.
+
+    The comma before its own clause ("tenderness, ROM WNL"), unless the words after that comma
+    close a list ("strength, sensation and reflexes were normal"), which the cue covers whole.
+    ``orths`` are the Doc's word ids; ``marks`` the ids of the clause marks (, ; :) and of the
+    conjunctions (and, or).
     """
     stops, conjunctions = marks
     coordinated = False
@@ -48,9 +50,11 @@ def _clause_start(orths, marks: tuple[set, set], start: int, sent_start: int) ->
 
 
 def _clause_end(orths, marks: tuple[set, set], comma: int, end: int, sent_end: int) -> int:
-    """Where a two-way cue's forward reach ends: at ";" or ":", or at a comma that opens a new
-    clause with "and"/"or" ("reflexes were normal, and FABER was positive"); a plain list after
-    the cue ("normal gait, strength and sensation") stays in reach.
+    """Where a two-way cue's forward reach ends.
+
+    At ";" or ":", or at a comma that opens a new clause with "and"/"or" ("reflexes were normal,
+    and FABER was positive"); a plain list after the cue ("normal gait, strength and sensation")
+    stays in reach.
     """
     stops, conjunctions = marks
     for i in range(end, sent_end):
@@ -70,10 +74,12 @@ class LetterContext:
 
     def __init__(self, nlp: Language, name: str, rules: str, clause_bound: list[str],
                  clause_subjects: list[str]) -> None:
-        """Load ConText rules ``rules`` from ``models/``; backward cues of the ``clause_bound``
-        categories (and two-way cues' backward reach) stop at their own clause of a comma list,
-        and their forward reach at a comma that opens a clause with one of ``clause_subjects``
-        ("if the therapy does not help her sleep, he would consider trazodone").
+        """Load ConText rules ``rules`` from ``models/``.
+
+        Backward cues of the ``clause_bound`` categories (and two-way cues' backward reach) stop at
+        their own clause of a comma list, and their forward reach at a comma that opens a clause
+        with one of ``clause_subjects`` ("if the therapy does not help her sleep, he would consider
+        trazodone").
         """
         self.name = name
         self.clause_bound = set(clause_bound)
@@ -125,7 +131,8 @@ class LetterContext:
                 if direction != "backward":
                     clause = _clause_end(orths, self.subject_marks, self.comma, end, bounds.ends[sentence])
                     if direction == "bidirectional":
-                        clause = min(clause, _clause_end(orths, self.clause_marks, self.comma, end, bounds.ends[sentence]))
+                        clause = min(clause, _clause_end(orths, self.clause_marks, self.comma, end,
+                                                         bounds.ends[sentence]))
                     scope = (scope[0], min(scope[1], clause))
             by_sentence[sentence][1].append(Modifier(info, start, end, *scope))
         edges = []

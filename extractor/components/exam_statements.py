@@ -101,8 +101,10 @@ class ExamStatements:
         return doc
 
     def _phrases(self, text: str, start: int, end: int, from_end: bool):
-        """The noun phrases of a matched stretch: the words next to the statement up to a stop
-        word ("the IW's gait was normal" -> "gait"), "of" kept inside ("range of motion").
+        """The noun phrases of a matched stretch.
+
+        The words next to the statement up to a stop word ("the IW's gait was normal" -> "gait"),
+        "of" kept inside ("range of motion").
         """
         pieces, cursor = [], start
         for sep in self.split.finditer(text, start, end):

@@ -1,6 +1,6 @@
-"""A tokenizer that cleans raw letter text first, so ``nlp(raw_text)`` and ``nlp.pipe`` work.
+r"""A tokenizer that cleans raw letter text first, so ``nlp(raw_text)`` and ``nlp.pipe`` work.
 
-Text given to the pipeline may hold several pages separated by form feeds (``\\f``); the
+Text given to the pipeline may hold several pages separated by form feeds (``\f``); the
 cleaned text becomes the Doc's text and the page starts are kept on the Doc.
 """
 

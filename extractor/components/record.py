@@ -28,8 +28,10 @@ _KEPT = _SCALARS | {Record}  # a Record has its own msgpack encoder
 
 
 def _plain(value) -> bool:
-    """Plain data only: medspaCy registers msgpack encoders for its objects, but some of
-    them (sections) cannot be decoded again, so anything that is not plain data is dropped.
+    """Plain data only.
+
+    medspaCy registers msgpack encoders for its objects, but some of them (sections) cannot be
+    decoded again, so anything that is not plain data is dropped.
     """
     if type(value) in _SCALARS or isinstance(value, (str, int, float, bool, type(None))):
         return True

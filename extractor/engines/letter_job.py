@@ -94,7 +94,8 @@ def process_path_bytes(path: str, data: Optional[bytes],
             signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-def process_paths(paths: list[str], options: LetterOptions = LetterOptions()) -> tuple[list[FileResult], int, Optional[float]]:
+def process_paths(paths: list[str],
+                  options: LetterOptions = LetterOptions()) -> tuple[list[FileResult], int, Optional[float]]:
     """``process_path`` for several files, in order: one task for a worker process.
 
     Returns the results with the worker's pid and its peak resident memory (MB) so far, so

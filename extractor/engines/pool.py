@@ -62,6 +62,7 @@ class WorkerPool:
     """A process pool whose workers' pids and peak memory come from the workers themselves."""
 
     def __init__(self, workers: int, context, build_pipeline: bool = True) -> None:
+        """Start ``workers`` processes in ``context``; they build the pipeline unless ``build_pipeline`` is false."""
         self._pids = context.Queue()
         self._known: set[int] = set()
         self.peak_mb: Optional[float] = None

@@ -215,7 +215,8 @@ def run_benchmark(corpus: Path, n: int = 200, real: Optional[Path] = None,
         run_local([str(folder / "letter-00000.pdf")], tmp / "warm-up", workers=1, start_method=SERVER_START)
         for count in workers:
             # With run's defaults (batch size, per-letter limits, start method), as users run it.
-            summary = run_local([str(folder)], tmp / f"out-{count}", RunOptions(workers=count, start_method=SERVER_START))
+            summary = run_local([str(folder)], tmp / f"out-{count}",
+                                RunOptions(workers=count, start_method=SERVER_START))
             timing = Timing(f"imr-extract run, PDF, {count} worker(s)", summary.letters, summary.seconds)
             pool_rates[count] = timing
             timings.append(timing)
@@ -227,7 +228,8 @@ def run_benchmark(corpus: Path, n: int = 200, real: Optional[Path] = None,
         datas = [p.read_bytes() for p in files]
         pages = sum(len(pdfium.PdfDocument(d)) for d in datas)
         timings.append(_time("real letters: pypdfium2 text only", datas, pdfium_text, pages))
-        timings.append(_time("real letters: imr-extractor PDF -> record", datas, lambda b: extract_bytes(b, nlp=nlp), pages))
+        timings.append(_time("real letters: imr-extractor PDF -> record", datas,
+                             lambda b: extract_bytes(b, nlp=nlp), pages))
 
     by = {t.name: t for t in timings}
     ratios = {

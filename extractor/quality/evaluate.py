@@ -291,15 +291,15 @@ class Report:
     def aggregate(letters: list[LetterScore]) -> dict[str, dict[str, float]]:
         """Micro and macro scores of a group of letters."""
         result: dict[str, dict[str, float]] = {}
-        fields = sorted({f for l in letters for f in l.accuracy})
+        fields = sorted({f for letter in letters for f in letter.accuracy})
         for f in fields:
-            pairs = [l.accuracy[f] for l in letters if f in l.accuracy]
+            pairs = [letter.accuracy[f] for letter in letters if f in letter.accuracy]
             right, total = sum(p[0] for p in pairs), sum(p[1] for p in pairs)
             result[f] = {"micro": right / total, "macro": sum(p[0] / p[1] for p in pairs) / len(pairs),
                          "n": total, "kind": "accuracy"}
         result.update(Report._mention_figures(letters))
-        for f in sorted({f for l in letters for f in l.lists}):
-            counts = [l.lists[f] for l in letters if f in l.lists]
+        for f in sorted({f for letter in letters for f in letter.lists}):
+            counts = [letter.lists[f] for letter in letters if f in letter.lists]
             pooled = Counts()
             for c in counts:
                 pooled.add(c)
@@ -311,7 +311,7 @@ class Report:
     @staticmethod
     def _mention_figures(letters: list[LetterScore]) -> dict[str, dict[str, Any]]:
         """Mention figures pooled over letters; precision only over letters with blind gold."""
-        scored = [l for l in letters if l.mentions is not None]
+        scored = [letter for letter in letters if letter.mentions is not None]
         if not scored:
             return {}
         pooled, exhaustive = MentionTally(), MentionTally()
@@ -320,11 +320,11 @@ class Report:
             if letter.exhaustive:
                 exhaustive.add(letter.mentions)  # type: ignore[arg-type]
         figures = pooled.figures(with_precision=False)
-        if any(l.exhaustive for l in scored):
+        if any(letter.exhaustive for letter in scored):
             figures.update({k: v for k, v in exhaustive.figures(with_precision=True).items()
                             if k not in figures})
         # Each letter's own figures, for the macro average (computed once, not per figure).
-        per_letter = [l.mentions.figures(l.exhaustive) for l in scored]  # type: ignore[union-attr]
+        per_letter = [letter.mentions.figures(letter.exhaustive) for letter in scored]  # type: ignore[union-attr]
         result: dict[str, dict[str, Any]] = {}
         for name, (value, n) in figures.items():
             values = [f[name][0] for f in per_letter if name in f and f[name][1]]
@@ -337,15 +337,15 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         """The machine-readable report (``--json``)."""
         return {
-            "letters": len([l for l in self.letters if not l.error]),
-            "failed": [{"letter": l.name, "error": l.error} for l in self.letters if l.error],
+            "letters": len([letter for letter in self.letters if not letter.error]),
+            "failed": [{"letter": letter.name, "error": letter.error} for letter in self.letters if letter.error],
             "groups": {name: self.aggregate(ls) for name, ls in sorted(self.groups().items())},
             "baseline": self.baseline,
         }
 
     def misses(self) -> list[Miss]:
         """Every wrong field of every letter."""
-        return [m for l in self.letters for m in l.misses]
+        return [m for letter in self.letters for m in letter.misses]
 
 
 def find_gold(folders: Iterable[Path]) -> list[Path]:
@@ -410,7 +410,8 @@ def evaluate(folders: Iterable[Path], letters_dir: Optional[Path] = None, baseli
                 path = path.with_suffix(".pdf")
             record = extract_file(path, nlp=nlp).to_dict()
         except json.JSONDecodeError as exc:
-            letters.append(LetterScore(name, "?", "?", error=f"{gold_path}: not valid JSON ({exc.msg}, line {exc.lineno})"))
+            letters.append(LetterScore(name, "?", "?",
+                                       error=f"{gold_path}: not valid JSON ({exc.msg}, line {exc.lineno})"))
             continue
         except (GoldError, FileNotFoundError, ExtractionError) as exc:
             letters.append(LetterScore(name, "?", "?", error=str(exc)))

@@ -45,7 +45,8 @@ def _rules() -> dict:
         "visit_heading": re.compile(mentions.visit_heading, re.IGNORECASE | re.MULTILINE),
         "work": fastre.compile(
             "|".join(
-                rf"(?P<w{i}>{re.escape(r['phrase'])})" if r["phrase"].isupper() else rf"(?P<w{i}>(?i:{re.escape(r['phrase'])}))"
+                rf"(?P<w{i}>{re.escape(r['phrase'])})" if r["phrase"].isupper()
+                else rf"(?P<w{i}>(?i:{re.escape(r['phrase'])}))"
                 for i, r in enumerate(table)
             ).join([r"\b(?:", r")(?![\w&])"])
         ),
@@ -137,8 +138,9 @@ _CUE_BEFORE, _CUE_AFTER = 80, 140
 
 
 def _cues(rules: dict, text: str, start: int, end: int) -> Iterator[re.Match[str]]:
-    """The cue matches of ``text[start:end]``, as one scan would find them, looked for only
-    around the cue words: most of a case summary holds none.
+    """The cue matches of ``text[start:end]``, as one scan would find them.
+
+    They are looked for only around the cue words: most of a case summary holds none.
     """
     cue = rules["dx_cue"]
     position = start
@@ -269,7 +271,8 @@ def _split_items(segment: str, separator: re.Pattern[str], rules: dict) -> list[
 
 
 def _shares_condition(rest: list[str], rules: dict) -> bool:
-    """Whether the list goes on with body parts up to one that names the condition they share
+    """Whether the list goes on with body parts up to one that names the condition they share.
+
     ("back" then "right shoulder pain" after "neck").
     """
     for piece in rest:
@@ -347,8 +350,10 @@ def visit_headings(text: str, start: int, end: int) -> Callable[[int], Optional[
 
 
 def _dater(text: str, spans: list[tuple[int, int]], injury: Optional[str]) -> Callable[[int, int], Optional[str]]:
-    """``date_of(i, position)``: the date sentence i gives a statement at ``position``, the date
-    of the visit the sentence reports (see :func:`visit_date`), or its visit heading's.
+    """``date_of(i, position)``: the date sentence i gives a statement at ``position``.
+
+    That is the date of the visit the sentence reports (see :func:`visit_date`), or its visit
+    heading's.
     """
     rules = _rules()
     heading = visit_headings(text, spans[0][0], spans[-1][1]) if spans else (lambda position: None)

@@ -106,8 +106,9 @@ _SECTION_SEPARATOR = re.compile(r",\s*|\s+and\s+")
 
 
 def _split_outside_brackets(segment: str) -> list[str]:
-    """Split a section list at commas and "and", except inside brackets: "Walking aids
-    (canes, crutches, braces, orthoses, & walkers)" is one name.
+    """Split a section list at commas and "and", except inside brackets.
+
+    "Walking aids (canes, crutches, braces, orthoses, & walkers)" is one name.
     """
     parts, last = [], 0
     for m in _SECTION_SEPARATOR.finditer(segment):

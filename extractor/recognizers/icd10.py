@@ -124,8 +124,9 @@ def _children(code: str) -> list[str]:
 
 
 def _descend_unspecified(code: str) -> str:
-    """Below a category, its "unspecified" child, as long as there is one ("Sprain of ankle" ->
-    "Sprain of unspecified ligament of ankle").
+    """Below a category, its "unspecified" child, as long as there is one.
+
+    ("Sprain of ankle" -> "Sprain of unspecified ligament of ankle").
     """
     titles = _codes()
     while True:
@@ -137,8 +138,10 @@ def _descend_unspecified(code: str) -> str:
 
 
 def _with_side(code: str, side: Optional[str]) -> str:
-    """The code for the side named, when the classification has one: the child of ``code``,
-    or the sibling of an "unspecified" side ("Pain in unspecified knee" -> "Pain in left knee").
+    """The code for the side named, when the classification has one.
+
+    The child of ``code``, or the sibling of an "unspecified" side ("Pain in unspecified knee" ->
+    "Pain in left knee").
     """
     if side is None:
         return code

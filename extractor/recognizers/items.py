@@ -63,7 +63,8 @@ def _clean_service(line: str) -> str:
     return rules["trailing"].sub("", _squash(service)).strip()
 
 
-def _blocks(text: str, start: int, end: int, labels: dict[str, re.Pattern[str]]) -> tuple[dict, Optional[tuple[int, int]]]:
+def _blocks(text: str, start: int, end: int,
+            labels: dict[str, re.Pattern[str]]) -> tuple[dict, Optional[tuple[int, int]]]:
     """Split ``text[start:end]`` at the block labels; return each label's text and the rationale span."""
     hits = []
     for name, pattern in labels.items():

@@ -64,9 +64,10 @@ _RUN_ON_WORDS = 2
 
 
 def _listed_specialties(value: str) -> list[str]:
-    """The comma list after the specialty label, as printed; it ends where a known specialty runs
-    on into the next sentence ("Pain Medicine The reviewer has no material ..."), which a
-    wrapped line joined to it.
+    """The comma list after the specialty label, as printed.
+
+    It ends where a known specialty runs on into the next sentence ("Pain Medicine The reviewer
+    has no material ..."), which a wrapped line joined to it.
     """
     known = _rules()["specialty_re"]
     found = []
