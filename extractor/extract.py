@@ -16,9 +16,9 @@ from spacy.tokens import Doc
 
 from .bundles import Part, split_letters
 from .errors import STEPS, Errors, ExtractionError, fail
-from .limits import memory_budget
 from .pipeline import load
 from .reading import Pages, read_bytes
+from .reading.limits import memory_budget
 from .types import Record
 
 log = logging.getLogger("extractor")

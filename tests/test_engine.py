@@ -213,7 +213,7 @@ def test_engine_memory_limit_costs_one_letter_each(tmp_path, letters, monkeypatc
 def test_engine_memory_limit_is_lifted_after_reading():
     import resource
 
-    from extractor.limits import address_space, memory_budget
+    from extractor.reading.limits import address_space, memory_budget
 
     before = resource.getrlimit(resource.RLIMIT_AS)
     with memory_budget(64):

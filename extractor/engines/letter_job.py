@@ -53,7 +53,7 @@ def process_path_bytes(path: str, data: Optional[bytes],
 
     Returns ``(path, doc_id of the file, rows)``: one ``letters`` row per letter the file holds,
     or ``errors`` rows. ``options.memory_limit`` (MB) caps what reading the file may map (see
-    :mod:`extractor.limits`); ``options.time_limit`` (s) caps the whole file.
+    :mod:`extractor.reading.limits`); ``options.time_limit`` (s) caps the whole file.
     """
     doc_id = None
     stage = {"now": "read"}
