@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint eval floors bench render model clean
+.PHONY: demo test lint fuzz-hostile eval floors bench render model clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@# Spark needs a Java runtime; Debian's is installed when none is on the machine.
@@ -30,6 +30,10 @@ test: $(STAMP)
 ## lint: ruff only
 lint: $(STAMP)
 	$(BIN)/ruff check extractor scripts tests
+
+## fuzz-hostile: hostile inputs (odd names, FIFOs, /dev/zero, sparse and bomb files...) and killed start-ups; every input accounted for
+fuzz-hostile: $(STAMP)
+	$(BIN)/python -m extractor.quality.hostile 10
 
 ## eval: score the extractor on the gold corpus (written letters and real-letter gold)
 eval: $(STAMP)

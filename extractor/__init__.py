@@ -6,27 +6,44 @@
 >>> nlp = extractor.load()                              # the spaCy Language
 >>> [d._.imr_record for d in nlp.pipe(texts)]           # doctest: +SKIP
 >>> extractor.context_flags("Denies chest pain.", [(7, 17)])  # doctest: +SKIP
+
+The names below are imported on first use: importing a submodule (a worker process starting,
+``extractor.options``) does not load spaCy and the rules. The spaCy components register
+through the package's entry points, and on import of ``extractor.pipeline``.
 """
 
-from .context_flags import context_flags, context_pipeline
-from .errors import ExtractionError
-from .extract import extract_bytes, extract_doc, extract_file, extract_letters, extract_text
-from .pipeline import build, load
-from .types import Item, Mention, Record
+from importlib import import_module
 
-__all__ = [
-    "ExtractionError",
-    "Item",
-    "Mention",
-    "Record",
-    "build",
-    "context_flags",
-    "context_pipeline",
-    "extract_bytes",
-    "extract_doc",
-    "extract_file",
-    "extract_letters",
-    "extract_text",
-    "load",
-]
+# Public name -> the module that defines it.
+_EXPORTS = {
+    "ExtractionError": "errors",
+    "Item": "types",
+    "Mention": "types",
+    "Record": "types",
+    "RunOptions": "options",
+    "build": "pipeline",
+    "context_flags": "context_flags",
+    "context_pipeline": "context_flags",
+    "extract_bytes": "extract",
+    "extract_doc": "extract",
+    "extract_file": "extract",
+    "extract_letters": "extract",
+    "extract_text": "extract",
+    "load": "pipeline",
+}
+
+__all__ = sorted(_EXPORTS)
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    """Import a public name's module when the name is first used (PEP 562)."""
+    if name in _EXPORTS:
+        value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value  # later uses skip this function
+        return value
+    raise AttributeError(f"module 'extractor' has no attribute '{name}'")
+
+
+def __dir__() -> list[str]:  # noqa: D105 - the lazy names are listed too
+    return sorted(set(globals()) | set(_EXPORTS))

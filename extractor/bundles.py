@@ -119,6 +119,10 @@ def _page_start(text: str, cut: int) -> int:
     return cut
 
 
+# Unicode format characters (category Cf): zero-width spaces and joiners, word joiner, BOM, soft hyphen.
+_FORMAT_CHARS = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
+
+
 def _header(text: str, start: int, rules: _Rules) -> Optional[tuple[int, str]]:
     """``(end, case number)`` of the header block opening at ``start``; None if none opens there.
 
@@ -131,7 +135,9 @@ def _header(text: str, start: int, rules: _Rules) -> Optional[tuple[int, str]]:
         return None
     block = "\n".join(line for line in lines if _words_besides_fields(line, rules) <= rules.max_line_words)
     labels = sum(1 for label in rules.labels if label.search(block))
-    case = rules.case.search(block)
+    # Invisible format characters (a zero-width space inside "CM15-0194937") would hide the
+    # number or make it differ from the same case's next header: they never count.
+    case = rules.case.search(_FORMAT_CHARS.sub("", block))
     if not case or labels < rules.min_labels:
         return None
     return start + sum(len(line) + 1 for line in lines), case.group(1)

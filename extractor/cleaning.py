@@ -256,7 +256,37 @@ def _lexicon() -> frozenset[str]:
     return frozenset(w.lower() for name in names for w in re.findall(r"[A-Za-z]{4,}", read_text(name)))
 
 
-def _drops_hyphen(prev: str, nxt: str, source: str) -> bool:
+_RUN = re.compile(r"\w+")
+_PAIR = re.compile(r"\b(\w+)-(?=(\w+))")
+_ALONE = re.compile(r"\b(\w+)\b(?!\ufffe|-[ \t]*(?:\r\n|\r|\n|\f))")
+
+
+class _Words:
+    """What the hyphen decisions ask of the whole letter, read in one pass when first asked.
+
+    Each question ("is 'medically' written elsewhere?") used to be a regex search over the
+    letter, once per line-end hyphen: quadratic on a long text broken at every line.
+    """
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.words: set[str] = set()
+        self.pairs: set[tuple[str, str]] = set()
+        self.alone: set[str] = set()
+        self._read = False
+
+    def read(self) -> "_Words":
+        """Index the letter (once)."""
+        if not self._read:
+            lowered = self.source.lower()
+            self.words = set(_RUN.findall(lowered))  # whole words (maximal runs of word characters)
+            self.pairs = set(_PAIR.findall(lowered))  # "follow-up": ("follow", "up")
+            self.alone = set(_ALONE.findall(lowered))  # words not followed by a line-end hyphen
+            self._read = True
+        return self
+
+
+def _drops_hyphen(prev: str, nxt: str, words: _Words) -> bool:
     """Whether a line-end hyphen only broke a word ("medi-" / "cally"), so the word is re-joined.
 
     Published letters hyphenate only compounds ("follow-up", "Electro-diagnostic"), so the
@@ -274,14 +304,12 @@ def _drops_hyphen(prev: str, nxt: str, source: str) -> bool:
     if first.lower() in rules.keep_first or second in rules.keep_second:
         return False
 
-    def found(pattern: str) -> bool:
-        return re.search(pattern, source, re.IGNORECASE) is not None
-
-    joined = (first + second).lower()
-    known = joined in _lexicon() or found(rf"\b{joined}\b")
+    index = words.read()
+    first, second = first.lower(), second.lower()
+    joined = first + second
+    known = joined in _lexicon() or joined in index.words
     # A half next to a line-end hyphen (this break, or the same word broken again) does not count.
-    return (known and not found(rf"\b{first}-{second}\b")
-            and not found(rf"\b{first}\b(?!\ufffe|-[ \t]*(?:\r\n|\r|\n|\f))"))
+    return known and (first, second) not in index.pairs and first not in index.alone
 
 
 def _blanks_around(lines: list[_Line], drop: set[int]) -> set[int]:
@@ -301,7 +329,7 @@ def _blanks_around(lines: list[_Line], drop: set[int]) -> set[int]:
 
 def clean_pages(pages: list[str]) -> CleanText:
     """Clean page texts into one letter text with an offset map."""
-    source = "\f".join(pages)
+    words = _Words("\f".join(pages))
     lines = _split_lines(pages)
     drop = _furniture(lines, len(pages))
     drop |= _blanks_around(lines, drop)
@@ -335,7 +363,7 @@ def clean_pages(pages: list[str]) -> CleanText:
                 length += len(glue)
                 if glue == "\n":
                     guideline = guideline_paragraph.search(stripped) is not None
-            elif out[-1].endswith("-") and _drops_hyphen(out[-1], stripped, source):
+            elif out[-1].endswith("-") and _drops_hyphen(out[-1], stripped, words):
                 out[-1] = out[-1][:-1]
                 runs[-1] = runs[-1][:-1]
                 length -= 1
@@ -358,7 +386,7 @@ def clean_pages(pages: list[str]) -> CleanText:
     for page in range(len(pages), 0, -1):
         if page not in seen_page:
             page_starts[page - 1] = page_starts[page] if page < len(pages) else len(text)
-    return CleanText(text=text, page_starts=page_starts, source=source, index_runs=runs)
+    return CleanText(text=text, page_starts=page_starts, source=words.source, index_runs=runs)
 
 
 def _collapse_spaces(text: str, start: int) -> tuple[str, range | list[int]]:

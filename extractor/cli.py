@@ -45,20 +45,22 @@ def show(
 ) -> None:
     """Print the record of one letter as JSON (a list when the file holds several letters)."""
     _setup_logging(False)
-    from .errors import ExtractionError, fail
-    from .extract import extract_letters
+    from .dataset.rows import display_path
+    from .engines.pool import isolated_records
+    from .errors import ExtractionError
 
-    try:
-        if not file.is_file():
-            raise fail("read", "E002", path=str(file))
-        letters = extract_letters(file.read_bytes(), path=str(file), pdf_backend=pdf_backend, ocr=ocr)
-    except ExtractionError as exc:
-        console.print(f"[red]error[/red] {file}: {exc.message} (stage: {exc.stage}, {exc.code})")
+    # The letter runs in a worker under run's limits: a file that hangs or crashes costs a message.
+    options = DEFAULTS.replace(pdf_backend=pdf_backend, ocr=ocr).letter
+    (_, letters), = isolated_records([str(file)], options)
+    shown = display_path(str(file))
+    if len(letters) == 1 and isinstance(letters[0], ExtractionError) and letters[0].doc_id is None:
+        exc = letters[0]
+        console.print(f"[red]error[/red] {shown}: {exc.message} (stage: {exc.stage}, {exc.code})")
         raise typer.Exit(1)
     records = []
     for letter in letters:
         if isinstance(letter, ExtractionError):  # one letter of a file holding several
-            console.print(f"[red]error[/red] {file} ({letter.doc_id}): {letter.message} "
+            console.print(f"[red]error[/red] {shown} ({letter.doc_id}): {letter.message} "
                           f"(stage: {letter.stage}, {letter.code})")
             continue
         data = letter.to_dict(include_text=text)
@@ -90,6 +92,10 @@ def run(
         DEFAULTS.memory_limit, metavar="MB",
         help="Memory (address space, MB) reading one file (PDF text, OCR) may add to a worker (0: no limit)."),
     ocr: bool = typer.Option(DEFAULTS.ocr, "--ocr/--no-ocr", help="OCR PDF pages without a text layer (Tesseract)."),
+    max_file_mb: float = typer.Option(
+        DEFAULTS.max_file_mb, metavar="MB", help="Larger files are refused (E018) before they are read (0: no limit)."),
+    workers_force: bool = typer.Option(
+        DEFAULTS.workers_force, "--workers-force", help="Allow more --workers than cores (each holds ~250 MB)."),
     engine: str = typer.Option("local", help="local (worker processes) or spark."),
     master: str = typer.Option("local[*]", help="Spark master URL for --engine spark."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each failed letter."),
@@ -97,12 +103,15 @@ def run(
 ) -> None:
     """Extract letters into a dataset: tables letters, items, mentions, errors."""
     _setup_logging(verbose)
+    from .dataset.state import DatasetBusy
     from .engines import count_inputs, run_local
+    from .engines.local import ClearFailed
 
     try:
         options = RunOptions(fmt=fmt, workers=workers, batch_size=batch_size, pdf_backend=pdf_backend,
                              ocr=ocr, time_limit=time_limit, memory_limit=memory_limit, resume=resume,
-                             in_process=in_process).check()
+                             in_process=in_process, max_file_mb=max_file_mb,
+                             workers_force=workers_force).check()
     except ValueError as exc:
         console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
@@ -128,7 +137,7 @@ def run(
 
         try:
             summary = run_spark(inputs, out, options, master=master)
-        except ValueError as exc:
+        except (ValueError, DatasetBusy) as exc:
             console.print(f"[red]error[/red] {exc}")
             raise typer.Exit(2)
         _finish_run(summary, out, fmt, with_features)
@@ -139,7 +148,7 @@ def run(
     bar = Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("{task.fields[rate]:.1f} letters/s"), TimeRemainingColumn(),
                    console=console, disable=not show)
-    task = bar.add_task("run", total=count_inputs(inputs) if show else None, rate=0.0)
+    task = bar.add_task("run", total=count_inputs(inputs, max_file_mb, exclude=out) if show else None, rate=0.0)
     started = time.perf_counter()
 
     def tick(summary) -> None:
@@ -150,6 +159,14 @@ def run(
     try:
         with bar:
             summary = run_local(inputs, out, options.replace(start_method=SERVER_START), on_result=tick)
+    except (DatasetBusy, ClearFailed) as exc:
+        console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2)
+    except KeyboardInterrupt:
+        # Batches are committed as they finish: the folder is a consistent dataset of them.
+        console.print(f"[yellow]interrupted[/yellow]: {out} holds every batch finished so far; continue with "
+                      "the same command and --resume")
+        raise typer.Exit(130)
     except OSError as exc:
         # The writer took back the batch it could not finish: the dataset holds only complete
         # batches, and --resume continues from the last one.

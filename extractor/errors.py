@@ -22,6 +22,11 @@ class Errors:
     E013 = "a page has no text layer and needs OCR, but the tesseract program is not installed"
     E012 = "the worker process crashed on this letter (the rest of the run went on)"
     E011 = "unsupported PDF backend '{name}'; choose pypdfium2 or pdfplumber"
+    E017 = "not a regular file ({kind}); only files are read as letters"
+    E018 = "file is {size_mb:.0f} MB, over the --max-file-mb limit of {limit_mb:.0f} MB"
+    E019 = "text could not be decoded as {encoding}: {reason}"
+    E020 = "letter text has {chars:,} characters, over the {limit:,} one letter can have (split the file first)"
+    E021 = "cannot read folder: {reason}"
     E016 = "span {index} {span} cannot be given ConText flags: {reason}"
     E015 = ("out of memory while {step}: reading this file needed more than {limit} "
             "(a damaged or oversized PDF or scan)")

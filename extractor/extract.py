@@ -65,6 +65,9 @@ def read_pages(data: bytes, pdf_backend: str = "pypdfium2", ocr: bool = True,
 
 
 def _extract_part(nlp: Language, part: Part, source: dict, require_imr: bool) -> tuple[Doc, Record]:
+    chars = sum(len(page) for page in part.pages)
+    if chars > nlp.max_length:  # spaCy refuses longer texts; no letter comes near it
+        raise fail("nlp", "E020", chars=chars, limit=nlp.max_length)
     try:
         doc = _run(nlp, "\f".join(part.pages), source)
     except Exception as exc:

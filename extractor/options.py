@@ -37,6 +37,7 @@ class LetterOptions:
     ocr: bool = True
     time_limit: float = 120.0  # seconds one file may take
     memory_limit: float = 2048.0  # MB of address space reading one file may add to a worker
+    max_file_mb: float = 200.0  # larger files are refused before they are read
 
 
 @dataclass(frozen=True)
@@ -49,11 +50,15 @@ class RunOptions:
 
     fmt: str = "parquet"
     workers: int = 0  # 0: one per core
+    workers_force: bool = False  # allow more workers than cores
     batch_size: int = 500  # letters per part file
     pdf_backend: str = "pypdfium2"
     ocr: bool = True
     time_limit: float = 120.0
     memory_limit: float = 2048.0
+    # A published determination is a few MB even scanned; a larger file is another document
+    # (or a sparse file, or a link to a device) and is refused before a byte is read.
+    max_file_mb: float = 200.0
     resume: bool = False
     in_process: bool = False  # letters run in the calling process (debugging, profiling)
     start_method: Optional[str] = None  # None: fork where the system has it, else spawn
@@ -62,12 +67,18 @@ class RunOptions:
     @property
     def letter(self) -> LetterOptions:
         """The options one letter's job needs."""
-        return LetterOptions(self.pdf_backend, self.ocr, self.time_limit, self.memory_limit)
+        return LetterOptions(self.pdf_backend, self.ocr, self.time_limit, self.memory_limit, self.max_file_mb)
 
     @property
     def worker_count(self) -> int:
-        """Worker processes to start (``workers``, or one per core when it is 0)."""
-        return max(1, self.workers or os.cpu_count() or 1)
+        """Worker processes to start: ``workers`` (0: one per core), at most one per core.
+
+        Each worker holds a pipeline (~250 MB) and a letter's reading budget: more workers
+        than cores add memory, not speed. ``workers_force`` lifts the cap.
+        """
+        cores = os.cpu_count() or 1
+        wanted = self.workers or cores
+        return max(1, wanted if self.workers_force else min(wanted, cores))
 
     @property
     def start(self) -> str:
@@ -97,7 +108,7 @@ class RunOptions:
             raise ValueError(f"unknown PDF backend '{self.pdf_backend}'; choose one of {', '.join(PDF_BACKENDS)}")
         if self.start_method is not None and self.start_method not in START_METHODS:
             raise ValueError(f"unknown start method '{self.start_method}'; choose one of {', '.join(START_METHODS)}")
-        for name in ("workers", "batch_size", "letters_per_worker", "time_limit", "memory_limit"):
+        for name in ("workers", "batch_size", "letters_per_worker", "time_limit", "memory_limit", "max_file_mb"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be 0 or more, not {getattr(self, name)}")
         if self.batch_size == 0:

@@ -57,3 +57,66 @@ def test_hostile_utilization_review_letter_is_not_a_determination():
     with pytest.raises(ExtractionError) as info:
         extract_text(ur)
     assert info.value.stage == "record" and "not an IMR determination" in info.value.message
+
+
+def test_hostile_malformed_utf16_has_its_own_error():
+    from extractor.errors import ExtractionError
+    from extractor.extract import extract_letters
+
+    with pytest.raises(ExtractionError) as caught:
+        extract_letters(b"\xff\xfe" + "Case Number".encode("utf-16-le") + b"\x00\xd8")  # a lone surrogate
+    assert caught.value.code == "E019" and "UTF-16" in caught.value.message
+
+
+def test_hostile_text_over_spacys_limit_has_its_own_error():
+    from extractor import load
+    from extractor.errors import ExtractionError
+    from extractor.extract import extract_letters
+
+    nlp = load()
+    limit = nlp.max_length
+    nlp.max_length = 2000  # the same check as at 1,000,000 characters, on a short letter
+    try:
+        with pytest.raises(ExtractionError) as caught:
+            extract_letters((ROOT / "corpora" / "test" / "cnh-21.txt").read_bytes())
+    finally:
+        nlp.max_length = limit
+    assert caught.value.code == "E020" and "over the 2,000" in caught.value.message
+
+
+def test_hostile_zero_width_character_in_a_case_number_does_not_split_a_letter():
+    from extractor.bundles import split_letters
+
+    text = (ROOT / "corpora" / "dev" / "cnh-01.txt").read_text(encoding="utf-8")
+    hidden = text.replace("CM15-0148213", "CM15-014821\u200b3", 1)  # invisible, inside the number
+    assert "\u200b" in hidden
+    # The same case twice in one file: never cut (case numbers must differ).
+    assert len(split_letters([hidden + "\n" + text])) == len(split_letters([text + "\n" + text])) == 1
+
+
+def test_hostile_hyphen_rejoining_reads_the_letter_once(monkeypatch):
+    from extractor import cleaning
+
+    reads = []
+    real = cleaning._Words.read
+
+    def counted(self):
+        reads.append(self)
+        return real(self)
+
+    monkeypatch.setattr(cleaning._Words, "read", counted)
+    text = "\n".join("the patient was medi-" if i % 2 == 0 else "cally treated and" for i in range(4000))
+    cleaned = cleaning.clean_pages([text])
+    assert "medically" in cleaned.text  # the decisions are the same as a search per hyphen gave
+    assert len({id(r) for r in reads}) == 1  # one index of the letter, however many hyphens
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc (Linux)")
+def test_hostile_inputs_all_accounted_for_and_nothing_left_behind():
+    """The CI subset of ``make fuzz-hostile``: the same inputs, one killed start-up."""
+    from extractor.quality.hostile import run_hostile
+
+    report = run_hostile(kills=1, seed=3)
+    assert report["ok"], report["problems"]
+    assert report["letters"] + sum(report["errors"].values()) == report["inputs"]
+    assert "E009" not in report["errors"]

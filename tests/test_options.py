@@ -37,7 +37,7 @@ def test_options_check_names_the_bad_option(changes, message):
 def test_options_letter_part_and_changes():
     options = RunOptions(ocr=False, time_limit=5, workers=3)
     assert options.letter.ocr is False and options.letter.time_limit == 5
-    assert options.worker_count == 3 and RunOptions(workers=0).worker_count >= 1
+    assert RunOptions(workers=3, workers_force=True).worker_count == 3 and RunOptions(workers=0).worker_count >= 1
     assert options.changed() == ["workers", "ocr", "time_limit"]
 
 
@@ -54,3 +54,11 @@ def test_options_spark_refuses_what_it_cannot_honour(tmp_path):
     # Refused before a Spark session starts: no Java needed for this check.
     with pytest.raises(ValueError, match="cannot honour: resume"):
         run_spark([str(tmp_path)], tmp_path / "out", RunOptions(resume=True))
+
+
+def test_options_workers_are_capped_at_the_cores_unless_forced():
+    import os
+
+    cores = os.cpu_count() or 1
+    assert RunOptions(workers=cores * 16).worker_count == cores  # more workers add memory, not speed
+    assert RunOptions(workers=cores * 16, workers_force=True).worker_count == cores * 16

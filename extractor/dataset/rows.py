@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any, Optional
 
 from ..types import Record
@@ -19,7 +20,7 @@ def letter_row(record: Record) -> dict[str, Any]:
     items = record.items
     return {
         "doc_id": record.doc_id,
-        "path": record.source.path,
+        "path": display_path(record.source.path) if record.source.path is not None else None,
         "format": record.source.format,
         "pages": record.source.pages,
         "first_page": record.source.first_page,
@@ -92,10 +93,24 @@ def mention_rows(record: Record) -> list[dict[str, Any]]:
     ]
 
 
+def display_path(path: str) -> str:
+    r"""``path`` as text any writer accepts: bytes that are not UTF-8 become ``\xNN`` escapes.
+
+    File names are bytes on POSIX; Python keeps undecodable ones as lone surrogates, which
+    Parquet, CSV and JSON writers refuse. Valid names are returned unchanged.
+    """
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def error_row(path: Optional[str], stage: str, error: str, message: str,
               doc_id: Optional[str] = None) -> dict[str, Any]:
     """The ``errors`` row of an input that did not become a record."""
-    return {"path": path, "doc_id": doc_id, "stage": stage, "error": error, "message": message}
+    shown = display_path(path) if path is not None else None
+    return {"path": shown, "doc_id": doc_id, "stage": stage, "error": error, "message": message}
 
 
 def rows_of(record: Record) -> dict[str, list[dict[str, Any]]]:

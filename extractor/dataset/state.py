@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 from .schema import TABLES
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: runs are not locked
+    fcntl = None
 
 STATE_DIR = "_state"
 # Crash tests kill a run at a point they choose: with this set to N, a run stops doing anything
@@ -84,10 +91,53 @@ def load_state(out: Path) -> tuple[set[str], set[str], int]:
 
 
 def clear(out: Path) -> None:
-    """Remove a previous run's tables and state (a fresh run into the same folder)."""
+    """Remove a previous run's tables and state (a fresh run into the same folder).
+
+    Manifests go first: a clear that fails half-way (a read-only table folder) leaves parts
+    that no manifest names, which readers ignore and a later run or resume deletes, never a
+    manifest naming letters whose rows are gone.
+    """
     out = Path(out)
+    for manifest in (out / STATE_DIR).glob("*part-*"):
+        manifest.unlink()
     for table in TABLES:
         for part_file in (out / table).glob("*part-*"):
             part_file.unlink()
-    for manifest in (out / STATE_DIR).glob("*part-*"):
-        manifest.unlink()
+
+
+LOCK_FILE = ".imr-run.lock"
+
+
+class DatasetBusy(RuntimeError):
+    """Another run holds the dataset folder."""
+
+
+@contextmanager
+def run_lock(out: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the dataset folder ``out`` for a whole run.
+
+    Two runs into one folder would interleave their part numbers and manifests and lose
+    letters; the second one is refused, with the first one's pid and start time. The lock is
+    the kernel's (``flock``), so a run that dies releases it.
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    if fcntl is None:  # pragma: no cover
+        yield
+        return
+    handle = open(out / LOCK_FILE, "a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise DatasetBusy(f"{out} is being written by another run ({holder}); wait for it to end, "
+                              "or choose another --out") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} on {socket.gethostname()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()  # closing the file releases the lock

@@ -13,11 +13,13 @@ import threading
 from pathlib import Path
 from typing import Optional
 
-from ..dataset.rows import error_row, rows_of
+from ..dataset.rows import display_path, error_row, rows_of
 from ..errors import STEPS, Errors, ExtractionError
 from ..extract import bytes_id, extract_letters
 from ..options import LetterOptions
+from ..reading.limits import memory_budget
 from ..types import Record
+from .inputs import check_file
 
 try:
     import resource
@@ -65,9 +67,14 @@ def process_path_bytes(path: str, data: Optional[bytes],
         signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, time_limit)
     try:
-        data = Path(path).read_bytes() if data is None else data
+        if data is None:
+            problem = check_file(path, options.max_file_mb)
+            if problem:
+                return path, None, {"errors": [error_row(path, "read", problem.code, problem.message)]}
+            with memory_budget(options.memory_limit):  # reading the bytes counts against the budget
+                data = Path(path).read_bytes()
         doc_id = bytes_id(data) if data else None
-        letters = extract_letters(data, path=path, pdf_backend=options.pdf_backend, ocr=options.ocr,
+        letters = extract_letters(data, path=display_path(path), pdf_backend=options.pdf_backend, ocr=options.ocr,
                                   memory_limit=options.memory_limit,
                                   on_stage=lambda name: stage.update(now=name))
         if use_alarm:
@@ -83,6 +90,9 @@ def process_path_bytes(path: str, data: Optional[bytes],
         # OCR is part of reading the file; the stage column says read or nlp.
         where = "nlp" if step == "nlp" else "read"
         return path, doc_id, {"errors": [error_row(path, where, "E010", message, doc_id)]}
+    except MemoryError:
+        limit = Errors.E015.format(step=STEPS["read"], limit=f"the --memory-limit of {options.memory_limit:.0f} MB")
+        return path, doc_id, {"errors": [error_row(path, "read", "E015", limit, doc_id)]}
     except OSError as exc:
         return path, doc_id, {"errors": [error_row(path, "read", "E002", f"cannot read file: {exc.strerror}", doc_id)]}
     except Exception as exc:  # a bug must cost one letter, never the run
@@ -122,3 +132,42 @@ def _rows(path: str, letters: list) -> dict[str, list[dict]]:
         for table, table_rows in part.items():
             rows[table].extend(table_rows)
     return rows
+
+
+def extract_path(path: str, options: LetterOptions = LetterOptions()) -> list:
+    """The letters of one file as records (or ``ExtractionError`` values), under ``options``' limits.
+
+    What ``show`` and ``review`` print: records, not rows. Never raises.
+    """
+    time_limit = options.time_limit
+    use_alarm = (time_limit > 0 and hasattr(signal, "setitimer")
+                 and threading.current_thread() is threading.main_thread())
+    stage = {"now": "read"}
+    if use_alarm:
+        signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, time_limit)
+    try:
+        problem = check_file(path, options.max_file_mb)
+        if problem:
+            return [ExtractionError("read", problem.code, problem.message)]
+        with memory_budget(options.memory_limit):
+            data = Path(path).read_bytes()
+        return extract_letters(data, path=display_path(path), pdf_backend=options.pdf_backend, ocr=options.ocr,
+                               memory_limit=options.memory_limit, on_stage=lambda name: stage.update(now=name))
+    except ExtractionError as exc:
+        return [exc]
+    except LetterTimeout:
+        step = stage["now"]
+        return [ExtractionError("nlp" if step == "nlp" else "read", "E010",
+                                Errors.E010.format(seconds=time_limit, step=STEPS[step]))]
+    except MemoryError:
+        limit = f"the --memory-limit of {options.memory_limit:.0f} MB"
+        return [ExtractionError("read", "E015", Errors.E015.format(step=STEPS["read"], limit=limit))]
+    except OSError as exc:
+        return [ExtractionError("read", "E002", f"cannot read file: {exc.strerror}")]
+    except Exception as exc:  # a bug must cost one letter
+        log.exception("unexpected failure: path=%s", display_path(path))
+        return [ExtractionError("extract", "E009", f"unexpected failure: {type(exc).__name__}")]
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)

@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Iterator, Optional
 from ..dataset import DatasetWriter
 from ..dataset.rows import error_row
 from ..dataset.state import clear as clear_state
-from ..dataset.state import load_state
+from ..dataset.state import load_state, run_lock
 from ..options import RunOptions
 from .inputs import expand_inputs
 from .letter_job import process_path
@@ -23,6 +23,10 @@ from .pool import pool_results
 from .summary import RunSummary
 
 log = logging.getLogger("extractor")
+
+
+class ClearFailed(RuntimeError):
+    """The previous run's tables in the output folder could not be removed."""
 
 
 def run_local(
@@ -45,24 +49,34 @@ def run_local(
     ``on_result`` is called with the summary after every file.
     """
     options = (options or RunOptions()).replace(**changes).check()
+    with run_lock(out):
+        return _run(inputs, Path(out), options, on_result)
+
+
+def _run(inputs: Iterable[str], out: Path, options: RunOptions,
+         on_result: Optional[Callable[[RunSummary], None]]) -> RunSummary:
     started = time.perf_counter()
     summary = RunSummary()
-    out = Path(out)
     if options.resume:
         done_paths, seen, first_part = load_state(out)
         summary.resumed = len(done_paths)
     else:
-        clear_state(out)
+        try:
+            clear_state(out)
+        except OSError as exc:
+            raise ClearFailed(f"cannot remove the previous run's tables in {out}: {exc.strerror} ({exc.filename}); "
+                              "nothing was written: fix the folder and run again") from exc
         done_paths, seen, first_part = set(), set(), 0
     writer = DatasetWriter(out, fmt=options.fmt, batch_size=options.batch_size, start_part=first_part)
 
     def tasks() -> Iterator[str]:
-        for path, problem in expand_inputs(inputs):
+        for path, problem in expand_inputs(inputs, options.max_file_mb, exclude=out):
             if path in done_paths:
                 continue
             summary.inputs += 1
             if problem:
-                _account(summary, writer, seen, (path, None, {"errors": [error_row(path, "read", "E002", problem)]}))
+                row = error_row(path, "read", problem.code, problem.message)
+                _account(summary, writer, seen, (path, None, {"errors": [row]}))
                 if on_result:
                     on_result(summary)
                 continue

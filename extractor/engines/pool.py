@@ -19,12 +19,12 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
-from ..dataset.rows import error_row
+from ..dataset.rows import display_path, error_row
 from ..errors import STEPS, Errors
 from ..options import LetterOptions
-from .letter_job import FileResult, process_path, process_paths
+from .letter_job import FileResult, extract_path, process_path, process_paths
 
 log = logging.getLogger("extractor")
 
@@ -45,13 +45,16 @@ def pool_context(start_method: str):
     """
     context = mp.get_context(start_method)
     if start_method == "forkserver":
+        from .deathsig import RUN_PID
+
+        os.environ[RUN_PID] = str(os.getpid())  # the server checks it was started by this run
         context.set_forkserver_preload(["extractor.engines.worker"])
     return context
 
 
 def _worker_init(pids) -> None:
     from ..pipeline import load
-    from .worker import die_with_parent
+    from .deathsig import die_with_parent
 
     die_with_parent()  # a killed run leaves no worker behind
     pids.put(os.getpid())
@@ -114,7 +117,7 @@ class WorkerPool:
 
 
 def _register_only(pids) -> None:
-    from .worker import die_with_parent
+    from .deathsig import die_with_parent
 
     die_with_parent()
     pids.put(os.getpid())
@@ -231,3 +234,34 @@ def pool_results(paths: Iterator[str], workers: int, options: LetterOptions, sta
     finally:
         note_peak()
         state["pool"].shutdown()
+
+
+def isolated_records(paths: Iterable[str], options: LetterOptions, start_method: Optional[str] = None) -> Iterator:
+    """``(path, letters)`` for each file, read in a worker process under ``options``' limits.
+
+    For ``show`` and ``review``: a letter that crashes its worker or hangs where the time
+    limit's signal cannot reach costs that letter (an ``ExtractionError`` in place of its
+    letters), as in a run; the worker is replaced and the next file goes on.
+    """
+    from ..errors import ExtractionError
+
+    context = pool_context(start_method or ("fork" if "fork" in mp.get_all_start_methods() else "spawn"))
+    pool = WorkerPool(1, context)
+    try:
+        for path in paths:
+            try:
+                letters = pool.submit(extract_path, path, options).result(timeout=stuck_after(options.time_limit))
+            except BrokenProcessPool:
+                log.warning("worker crashed: path=%s", display_path(path))
+                letters = [ExtractionError("extract", "E012", Errors.E012)]
+                pool.kill()
+                pool = WorkerPool(1, context)
+            except FuturesTimeout:
+                log.warning("worker stuck: path=%s", display_path(path))
+                message = Errors.E010.format(seconds=stuck_after(options.time_limit), step=STEPS["stuck"])
+                letters = [ExtractionError("extract", "E010", message)]
+                pool.kill()
+                pool = WorkerPool(1, context)
+            yield path, letters
+    finally:
+        pool.shutdown()

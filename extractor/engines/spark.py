@@ -16,6 +16,7 @@ from typing import Iterable, Iterator, Optional
 
 from ..dataset.rows import error_row
 from ..dataset.schema import TABLES
+from ..dataset.state import run_lock
 from ..errors import Errors
 from ..options import LetterOptions, RunOptions
 from .inputs import expand_inputs
@@ -36,6 +37,7 @@ UNSUPPORTED = {
     "start_method": "Spark starts its own Python workers",
     "letters_per_worker": "Spark starts its own Python workers",
     "workers": "Spark's executors set the parallelism (use --master)",
+    "workers_force": "Spark's executors set the parallelism (use --master)",
     "batch_size": "Spark writes one part file per partition",
 }
 
@@ -75,13 +77,18 @@ def run_spark(inputs: Iterable[str], out: Path, options: Optional[RunOptions] = 
     per-letter ones (PDF backend, OCR, time and memory limits) apply in the executors, and an
     option Spark cannot honour (see ``UNSUPPORTED``) raises ValueError before any work starts.
     """
-    from pyspark.sql import SparkSession
-    from pyspark.sql import functions as F
-
     options = (options or RunOptions()).replace(**changes).check()
     refused = [f"{name} ({UNSUPPORTED[name]})" for name in options.changed() if name in UNSUPPORTED]
     if refused:
         raise ValueError("the Spark engine cannot honour: " + "; ".join(refused))
+    with run_lock(out):
+        return _run_spark(inputs, Path(out), options, master, partitions)
+
+
+def _run_spark(inputs: Iterable[str], out: Path, options: RunOptions, master: str, partitions: int) -> RunSummary:
+    from pyspark.sql import SparkSession
+    from pyspark.sql import functions as F
+
     fmt = options.fmt
     started = time.perf_counter()
     if master.startswith("local") and "PYSPARK_PYTHON" not in os.environ:
@@ -94,9 +101,9 @@ def run_spark(inputs: Iterable[str], out: Path, options: Optional[RunOptions] = 
         .getOrCreate()
     )
     paths, problems = [], []
-    for path, problem in expand_inputs(inputs):
+    for path, problem in expand_inputs(inputs, options.max_file_mb, exclude=Path(out)):
         if problem:
-            problems.append((path, "E002", problem))
+            problems.append((path, problem.code, problem.message))
         elif os.path.getsize(path) == 0:
             problems.append((path, "E001", Errors.E001))  # Spark's file reader skips empty files
         else:

@@ -5,29 +5,21 @@ pipeline built (shared pages, no second build) and without the main process's me
 doc ids seen so far), which grows with the archive.
 """
 
-import ctypes
-import signal
+import os
 import sys
 
-from ..pipeline import load
-
-_PR_SET_PDEATHSIG = 1
-
-
-def die_with_parent() -> None:
-    """End this process when the process that started it ends (Linux; elsewhere nothing).
-
-    A run killed with SIGKILL cannot stop its fork server and workers itself: without this
-    they would wait, holding the pipeline's memory, for a run that is gone.
-    """
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
-
+from .deathsig import RUN_PID, die_with_parent
 
 # The fork server (``python -c "from multiprocessing.forkserver import main; ..."``) preloads this
 # module; workers call die_with_parent() themselves (the setting does not survive a fork).
+# This runs before the pipeline is imported (the package's names load lazily), so a run killed
+# at any moment of start-up leaves no server behind.
 if sys.argv[:1] == ["-c"] and "multiprocessing.forkserver" in sys.modules:
     die_with_parent()
+    expected = os.environ.get(RUN_PID)
+    if expected and os.getppid() != int(expected):  # the run died before the signal was set
+        os._exit(0)
+
+from ..pipeline import load  # noqa: E402 - imported after the parent-death signal is set
+
 load()

@@ -15,7 +15,11 @@ def read_text_bytes(data: bytes) -> tuple[str, str, list[str]]:
     """Decode text bytes; return ``(text, encoding, warnings)``."""
     warnings: list[str] = []
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text, encoding = data.decode("utf-16"), "utf-16"
+        try:
+            text, encoding = data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:  # a byte-order mark, then bytes that are not UTF-16
+            raise fail("read", "E019", encoding="UTF-16 (it starts with a UTF-16 byte-order mark)",
+                       reason=exc.reason) from None
     else:
         try:
             text, encoding = data.decode("utf-8-sig"), "utf-8"

@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Optional
 
+from ..options import LetterOptions
 from ..types import Record
 
 FLAG_WORDS = ("negated", "normal", "historical", "hypothetical", "uncertain", "family")
@@ -172,12 +173,18 @@ def index_page(records: list[Record], failed: list[Failed]) -> str:
     )
 
 
-def collect(inputs: list[str], pdf_backend: str = "pypdfium2") -> tuple[list[Record], list[Failed]]:
-    """Records and failures for letters, folders, globs, or dataset folders (re-read from their paths)."""
+def collect(inputs: list[str], pdf_backend: str = "pypdfium2",
+            options: Optional[LetterOptions] = None) -> tuple[list[Record], list[Failed]]:
+    """Records and failures for letters, folders, globs, or dataset folders (re-read from their paths).
+
+    Letters are read in a worker process under the limits of ``options`` (``run``'s defaults),
+    so a letter that hangs, crashes or needs too much memory costs that letter only.
+    """
     from ..dataset import read_table
+    from ..dataset.rows import display_path
     from ..engines.inputs import expand_inputs
-    from ..errors import ExtractionError, fail
-    from ..extract import extract_letters
+    from ..engines.pool import isolated_records
+    from ..errors import ExtractionError
 
     paths: list[str] = []
     failed: list[Failed] = []
@@ -189,23 +196,17 @@ def collect(inputs: list[str], pdf_backend: str = "pypdfium2") -> tuple[list[Rec
             for row in read_table(folder, "errors").to_dict("records"):
                 failed.append(Failed(str(row["path"]), str(row["stage"]), str(row["message"])))
             continue
-        for path, problem in expand_inputs([spec]):
+        for path, problem in expand_inputs([spec], (options or LetterOptions()).max_file_mb):
             if problem:
-                failed.append(Failed(path, "read", problem))
+                failed.append(Failed(display_path(path), "read", problem.message))
             else:
                 paths.append(path)
     records: list[Record] = []
-    for path in paths:
-        try:
-            if not Path(path).is_file():
-                raise fail("read", "E002", path=path)
-            letters = extract_letters(Path(path).read_bytes(), path=path, pdf_backend=pdf_backend)
-        except ExtractionError as exc:
-            failed.append(Failed(path, exc.stage, exc.message))
-            continue
+    letter_options = options or LetterOptions(pdf_backend=pdf_backend)
+    for path, letters in isolated_records(paths, letter_options):
         for letter in letters:  # a file holding several letters gives one page each
             if isinstance(letter, ExtractionError):
-                failed.append(Failed(path, letter.stage, letter.message))
+                failed.append(Failed(display_path(path), letter.stage, letter.message))
             else:
                 records.append(letter)
     return records, failed
