@@ -49,6 +49,9 @@ def show(
     from .engines.pool import isolated_records
     from .errors import ExtractionError
 
+    if file.is_dir():
+        console.print(f"[red]error[/red] {file} is a folder: show prints one letter (run or review read folders)")
+        raise typer.Exit(2)
     # The letter runs in a worker under run's limits: a file that hangs or crashes costs a message.
     options = DEFAULTS.replace(pdf_backend=pdf_backend, ocr=ocr).letter
     (_, letters), = isolated_records([str(file)], options)
@@ -105,7 +108,7 @@ def run(
     _setup_logging(verbose)
     from .dataset.state import DatasetBusy
     from .engines import count_inputs, run_local
-    from .engines.local import ClearFailed
+    from .engines.local import OutFolderRefused
 
     try:
         options = RunOptions(fmt=fmt, workers=workers, batch_size=batch_size, pdf_backend=pdf_backend,
@@ -142,24 +145,32 @@ def run(
             raise typer.Exit(2)
         _finish_run(summary, out, fmt, with_features)
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     show = progress and console.is_terminal
     bar = Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(),
-                   TextColumn("{task.fields[rate]:.1f} letters/s"), TimeRemainingColumn(),
+                   TextColumn("{task.fields[rate]:.1f} files/s"), TextColumn("{task.fields[left]}"),
                    console=console, disable=not show)
-    task = bar.add_task("run", total=count_inputs(inputs, max_file_mb, exclude=out) if show else None, rate=0.0)
+    total = count_inputs(inputs, max_file_mb, exclude=out) if show else None
+    task = bar.add_task("run", total=total, rate=0.0, left="")
     started = time.perf_counter()
+    files = {"done": 0}
 
     def tick(summary) -> None:
-        done = summary.letters + summary.errors + summary.duplicates
-        bar.update(task, completed=done + summary.resumed,
-                   rate=done / max(time.perf_counter() - started, 1e-9))
+        # Called once per input file accounted for (a file may hold several letters): the bar
+        # and the time left count files, at the rate of the whole run so far.
+        files["done"] += 1
+        rate = files["done"] / max(time.perf_counter() - started, 1e-9)
+        left = ""
+        if total:
+            seconds = max(0, total - summary.resumed - files["done"]) / rate
+            left = f"{int(seconds // 3600)}:{int(seconds % 3600 // 60):02d}:{int(seconds % 60):02d} left"
+        bar.update(task, completed=files["done"] + summary.resumed, rate=rate, left=left)
 
     try:
         with bar:
             summary = run_local(inputs, out, options.replace(start_method=SERVER_START), on_result=tick)
-    except (DatasetBusy, ClearFailed) as exc:
+    except (DatasetBusy, OutFolderRefused) as exc:
         console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
     except KeyboardInterrupt:
@@ -182,7 +193,12 @@ def _finish_run(summary, out: Path, fmt: str, with_features: bool) -> None:
     if with_features:
         _write_features_table(out, fmt)
     if summary.errors:
-        console.print(f"[yellow]{summary.errors} input(s) failed[/yellow]: see {out}/errors")
+        console.print(f"[yellow]{summary.errors} input(s) failed[/yellow] (every one is a row of {out}/errors; "
+                      f"imr-extract query {out} \"select * from errors\" lists them):")
+        for code, count in summary.error_codes.most_common():
+            message, paths = summary.error_examples.get(code, ("", []))
+            names = ", ".join(Path(p).name for p in paths) + (", ..." if count > len(paths) else "")
+            console.print(f"  {code} x{count}: {message} [dim]({names})[/dim]")
         raise typer.Exit(1)
 
 
@@ -336,7 +352,9 @@ def _print_report(data: dict) -> None:
 @app.command()
 def bench(
     letters: str = typer.Option("synth", help="synth (N generated letters, all layouts) or corpus."),
-    corpus: Path = typer.Option(Path("corpora"), help="Folder of text letters for --letters corpus and --rss-sizes."),
+    corpus: Optional[Path] = typer.Option(
+        None, help="Folder of text letters for --letters corpus and --rss-sizes [default: ./corpora when there is "
+                   "one, else synthetic letters]."),
     n: int = typer.Option(200, help="Letters per scenario (the corpus is repeated as needed)."),
     real: Optional[Path] = typer.Option(None, help="Folder of real PDF letters to time as well."),
     workers: str = typer.Option("1,2", help="Worker counts for the run scenario."),
@@ -349,6 +367,14 @@ def bench(
     _setup_logging(False)
     from .quality.bench import run_benchmark
 
+    if corpus is None and Path("corpora").is_dir():
+        corpus = Path("corpora")
+    if corpus is not None and not corpus.is_dir():
+        console.print(f"[red]error[/red] --corpus {corpus} is not a folder of text letters")
+        raise typer.Exit(2)
+    if letters == "corpus" and corpus is None:
+        console.print("[red]error[/red] --letters corpus needs --corpus FOLDER (there is no ./corpora here)")
+        raise typer.Exit(2)
     result = run_benchmark(corpus, n=n, real=real, workers=tuple(int(w) for w in workers.split(",")),
                            letters=letters, run_n=run_n)
     out = Console()
@@ -495,7 +521,7 @@ def model_train(
 ) -> None:
     """Cross-validate (grouped by case), fit, and write the model, its card and a calibration plot."""
     _setup_logging(False)
-    from .decision.model import ModelError, calibration_plot, model_card, save, train
+    from .decision.model import ModelError, beats_baseline, calibration_plot, model_card, save, train
 
     frame = _features_or_exit(dataset)
     try:
@@ -507,6 +533,11 @@ def model_train(
     card = card or out.with_suffix(".md")
     plot = calibration_plot(bundle["oof"]["y"], bundle["oof"]["p"], card.with_name(out.stem + ".calibration.png"))
     card.write_text(model_card(bundle, out, plot), encoding="utf-8")
+    if not beats_baseline(bundle):
+        m = bundle["metrics"]
+        model_auc, base_auc = m["model"]["roc_auc"], m["majority baseline"]["roc_auc"]
+        console.print(f"[yellow]warning[/yellow] the model does not beat the baseline (ROC AUC {model_auc:.3f} "
+                      f"against {base_auc:.3f}): it has learnt nothing usable from this data; the card says so")
     table = Table(title=f"decision model ({bundle['estimator']}, {bundle['folds']}-fold grouped CV, "
                         f"{bundle['data']['items']} items of {bundle['data']['cases']} cases)")
     for column in ("", "ROC AUC", "balanced accuracy", "Brier", "log loss"):

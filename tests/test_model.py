@@ -128,3 +128,19 @@ def test_cli_train_on_a_dataset_without_items_names_it(tmp_path):
     result = runner.invoke(app, ["model", "train", str(tmp_path / "ds"), "--out", str(tmp_path / "m.joblib")])
     assert result.exit_code == 2
     assert "'items'" in result.output or "'letters'" in result.output
+
+
+def test_model_card_says_what_it_was_trained_on_and_when_it_learnt_nothing(tmp_path):
+    from extractor.decision.model import beats_baseline, model_card
+
+    # Nothing to learn from: one category, every number the same, decisions drawn at 70 %.
+    table = synthetic_features({"medication": 0.7}, seed=5)
+    for name, kind in input_columns().items():
+        if kind == "number":
+            table[name] = 1.0
+    noise = train(table, folds=5, seed=0, source="/data/archive-2016")
+    card = model_card(noise, tmp_path / "m.joblib", None)
+    assert "`/data/archive-2016`" in card and "corpora/" not in card  # never a claim about other data
+    assert not beats_baseline(noise) and "does not beat the baseline" in card
+    signal = train(synthetic_features({"medication": 0.9, "physical_therapy": 0.3}), folds=5, seed=0)
+    assert beats_baseline(signal) and "does not beat the baseline" not in model_card(signal, tmp_path / "s", None)

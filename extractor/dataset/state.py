@@ -100,9 +100,16 @@ def clear(out: Path) -> None:
     out = Path(out)
     for manifest in (out / STATE_DIR).glob("*part-*"):
         manifest.unlink()
-    for table in TABLES:
+    for table in (*TABLES, "features"):  # a features table of the old run would describe other letters
         for part_file in (out / table).glob("*part-*"):
             part_file.unlink()
+
+
+def written_format(out: Path) -> Optional[str]:
+    """The format of the committed parts in ``out`` (parquet, csv, jsonl), or None when there are none."""
+    for part in sorted((Path(out) / "letters").glob("part-*")):
+        return part.suffix.lstrip(".")
+    return None
 
 
 LOCK_FILE = ".imr-run.lock"

@@ -270,6 +270,26 @@ def top_weights(bundle: dict[str, Any], n: int = 12) -> list[tuple[str, float]]:
     return [(str(name).split("__", 1)[-1], float(w)) for name, w in weights]
 
 
+def auc_standard_error(auc: float, positives: int, negatives: int) -> float:
+    """The standard error of a ROC AUC (Hanley & McNeil, Radiology 1982)."""
+    q1, q2 = auc / (2 - auc), 2 * auc * auc / (1 + auc)
+    variance = (auc * (1 - auc) + (positives - 1) * (q1 - auc * auc) + (negatives - 1) * (q2 - auc * auc)) \
+        / max(1, positives * negatives)
+    return float(np.sqrt(max(variance, 0.0)))
+
+
+def beats_baseline(bundle: dict[str, Any]) -> bool:
+    """Whether the model's out-of-fold ROC AUC beats the baseline's by more than twice its standard error.
+
+    On a few hundred items a model without signal reaches 0.55 by chance; a gain inside the
+    AUC's own uncertainty is not a gain.
+    """
+    metrics = bundle["metrics"]
+    y = np.asarray(bundle["oof"]["y"], dtype=bool)
+    auc = metrics["model"]["roc_auc"]
+    return auc - metrics["majority baseline"]["roc_auc"] > 2 * auc_standard_error(auc, int(y.sum()), int((~y).sum()))
+
+
 def model_card(bundle: dict[str, Any], model_path: Path, plot: Optional[Path]) -> str:
     """The model card (Markdown): data, features, metrics, limits, how to retrain."""
     data, metrics = bundle["data"], bundle["metrics"]
@@ -339,9 +359,14 @@ def model_card(bundle: dict[str, Any], model_path: Path, plot: Optional[Path]) -
     lines += [
         "",
         "## Limits",
-        "- The shipped figures come from the corpus in `corpora/`: a few hundred items in letters "
-        "written for this project. They show that the chain works, not how well decisions can be "
-        "predicted on a real archive; with so few cases per category the fold-to-fold spread is wide.",
+        f"- The figures above come from the {data['items']} items of {data['cases']} cases in "
+        f"`{data['source']}` and hold for letters like those, no others."
+        + (" With so few cases the fold-to-fold spread is wide: read them as a range, not a value."
+           if data["cases"] < 500 else ""),
+        *([f"- **This model does not beat the baseline** (ROC AUC {metrics['model']['roc_auc']:.3f} against "
+           f"{metrics['majority baseline']['roc_auc']:.3f}, a difference within twice the AUC's standard "
+           "error): on this data it has learnt nothing usable."]
+          if not beats_baseline(bundle) else []),
         "- The features are what the extractor reads. Its errors (a missed negation, a finding counted "
         "in the wrong section) become feature noise; see `imr-extract evaluate` for field accuracy.",
         "- A prediction is a statement about past review patterns, not about medical necessity for a "

@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Iterator, Optional
 from ..dataset import DatasetWriter
 from ..dataset.rows import error_row
 from ..dataset.state import clear as clear_state
-from ..dataset.state import load_state, run_lock
+from ..dataset.state import load_state, run_lock, written_format
 from ..options import RunOptions
 from .inputs import expand_inputs
 from .letter_job import process_path
@@ -25,8 +25,8 @@ from .summary import RunSummary
 log = logging.getLogger("extractor")
 
 
-class ClearFailed(RuntimeError):
-    """The previous run's tables in the output folder could not be removed."""
+class OutFolderRefused(RuntimeError):
+    """The output folder cannot take this run: its old tables cannot be removed, or are in another format."""
 
 
 def run_local(
@@ -58,14 +58,17 @@ def _run(inputs: Iterable[str], out: Path, options: RunOptions,
     started = time.perf_counter()
     summary = RunSummary()
     if options.resume:
+        found = written_format(out)
+        if found and found != options.fmt:  # parts of two formats would make one unreadable table
+            raise OutFolderRefused(f"{out} holds a {found} dataset; resume it with --format {found}")
         done_paths, seen, first_part = load_state(out)
         summary.resumed = len(done_paths)
     else:
         try:
             clear_state(out)
         except OSError as exc:
-            raise ClearFailed(f"cannot remove the previous run's tables in {out}: {exc.strerror} ({exc.filename}); "
-                              "nothing was written: fix the folder and run again") from exc
+            raise OutFolderRefused(f"cannot remove the previous run's tables in {out}: {exc.strerror} "
+                                   f"({exc.filename}); nothing was written: fix the folder and run again") from exc
         done_paths, seen, first_part = set(), set(), 0
     writer = DatasetWriter(out, fmt=options.fmt, batch_size=options.batch_size, start_part=first_part)
 
@@ -118,6 +121,5 @@ def _account(summary: RunSummary, writer: DatasetWriter, seen: set[str], result)
         summary.mentions += letter["n_mentions"]
         summary.layouts[letter["layout"]] += 1
     for error in errors:
-        summary.errors += 1
-        summary.error_stages[error["stage"]] += 1
+        summary.note_error(error)
     writer.add({table: rows.get(table, []) for table in ("letters", "items", "mentions", "errors")}, path, doc_id or "")

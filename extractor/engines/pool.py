@@ -52,12 +52,16 @@ def pool_context(start_method: str):
     return context
 
 
-def _worker_init(pids) -> None:
+def _worker_init(pids, log_level: int = logging.WARNING) -> None:
     from ..pipeline import load
     from .deathsig import die_with_parent
 
     die_with_parent()  # a killed run leaves no worker behind
     pids.put(os.getpid())
+    # A worker from the fork server has no logging set up: it logs as the run does (-v: each
+    # failed letter, by path and reason).
+    logging.basicConfig(level=log_level, format="%(levelname)s %(message)s")
+    log.setLevel(log_level)
     load()
 
 
@@ -69,9 +73,9 @@ class WorkerPool:
         self._pids = context.Queue()
         self._known: set[int] = set()
         self.peak_mb: Optional[float] = None
-        init = _worker_init if build_pipeline else _register_only
-        self.executor = ProcessPoolExecutor(workers, mp_context=context, initializer=init,
-                                            initargs=(self._pids,))
+        init, args = ((_worker_init, (self._pids, log.getEffectiveLevel())) if build_pipeline
+                      else (_register_only, (self._pids,)))
+        self.executor = ProcessPoolExecutor(workers, mp_context=context, initializer=init, initargs=args)
 
     def submit(self, fn, *args) -> Future:
         """Submit a task; a ``process_paths`` result also updates the peak memory figure."""

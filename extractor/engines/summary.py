@@ -25,6 +25,18 @@ class RunSummary:
     worker_peak_mb: Optional[float] = None  # the largest worker's peak resident memory
     layouts: Counter = field(default_factory=Counter)
     error_stages: Counter = field(default_factory=Counter)
+    error_codes: Counter = field(default_factory=Counter)
+    # Per error code: its first message and up to three of the inputs it hit, for the summary.
+    error_examples: dict = field(default_factory=dict)
+
+    def note_error(self, row: dict) -> None:
+        """Count one ``errors`` row."""
+        self.errors += 1
+        self.error_stages[row["stage"]] += 1
+        self.error_codes[row["error"]] += 1
+        message, paths = self.error_examples.setdefault(row["error"], (row["message"], []))
+        if len(paths) < 3:
+            paths.append(row["path"])
 
     @property
     def rate(self) -> float:

@@ -89,7 +89,7 @@ def synthetic_texts(n: int, seed: int = 0) -> list[str]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def rss_by_size(corpus: Path, sizes: tuple[int, ...], workers: int = 2,
+def rss_by_size(corpus: Optional[Path], sizes: tuple[int, ...], workers: int = 2,
                 letters_per_worker: Optional[int] = None) -> list[dict]:
     """Peak RSS of the run's main process and of its largest worker, for growing archives.
 
@@ -107,7 +107,8 @@ def rss_by_size(corpus: Path, sizes: tuple[int, ...], workers: int = 2,
         try:
             folder = tmp / "letters"
             folder.mkdir()
-            for i, text in enumerate(iter_corpus_texts(corpus, size)):  # not all in memory
+            texts = iter_corpus_texts(corpus, size) if corpus is not None else iter(synthetic_texts(size))
+            for i, text in enumerate(texts):  # corpus letters are not all held in memory
                 (folder / f"letter-{i:06d}.txt").write_text(text, encoding="utf-8")
             script = (
                 "import resource, sys\n"
@@ -128,7 +129,7 @@ def rss_by_size(corpus: Path, sizes: tuple[int, ...], workers: int = 2,
     return rows
 
 
-def run_benchmark(corpus: Path, n: int = 200, real: Optional[Path] = None,
+def run_benchmark(corpus: Optional[Path], n: int = 200, real: Optional[Path] = None,
                   workers: tuple[int, ...] = (1, 2), medspacy_n: int = 40, letters: str = "synth",
                   run_n: int = 1000) -> dict:
     """Run every scenario; return timings, ratios and peak memory.
