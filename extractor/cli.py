@@ -22,6 +22,8 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 MIN_FREE_MB = 50  # below this a run would fail on its first batch: refuse before any work
+CSV_RAW_HELP = ("Write CSV cells as they are, without the quote put before cells a spreadsheet would run "
+                "as formulas (= + - @).")
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -94,6 +96,7 @@ def run(
     master: str = typer.Option("local[*]", help="Spark master URL for --engine spark."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each failed letter."),
     with_features: bool = typer.Option(False, "--features", help="Also write the features table (see 'features')."),
+    csv_raw: bool = typer.Option(DEFAULTS.csv_raw, "--csv-raw", help=CSV_RAW_HELP),
 ) -> None:
     """Extract letters into a dataset: tables letters, items, mentions, errors."""
     _setup_logging(verbose)
@@ -102,7 +105,7 @@ def run(
     try:
         options = RunOptions(fmt=fmt, workers=workers, batch_size=batch_size, pdf_backend=pdf_backend,
                              ocr=ocr, time_limit=time_limit, memory_limit=memory_limit, resume=resume,
-                             in_process=in_process).check()
+                             in_process=in_process, csv_raw=csv_raw).check()
     except ValueError as exc:
         console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
@@ -131,7 +134,7 @@ def run(
         except ValueError as exc:
             console.print(f"[red]error[/red] {exc}")
             raise typer.Exit(2)
-        _finish_run(summary, out, fmt, with_features)
+        _finish_run(summary, out, options, with_features)
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -156,14 +159,14 @@ def run(
         console.print(f"[red]error[/red] writing {out} failed: {exc.strerror or exc}. The dataset holds every "
                       "batch finished before this; free space (or fix the folder) and continue with --resume")
         raise typer.Exit(2)
-    _finish_run(summary, out, fmt, with_features)
+    _finish_run(summary, out, options, with_features)
 
 
-def _finish_run(summary, out: Path, fmt: str, with_features: bool) -> None:
+def _finish_run(summary, out: Path, options: RunOptions, with_features: bool) -> None:
     """Summary, the features table on request, and exit status 1 when some input failed."""
     _print_summary(summary, out)
     if with_features:
-        _write_features_table(out, fmt)
+        _write_features_table(out, options.fmt, options.csv_raw)
     if summary.errors:
         console.print(f"[yellow]{summary.errors} input(s) failed[/yellow]: see {out}/errors")
         raise typer.Exit(1)
@@ -174,8 +177,10 @@ def query(
     dataset: Path = typer.Argument(..., help="A dataset folder written by run (Parquet)."),
     sql: str = typer.Argument(..., help="SQL over the views letters, items, mentions, errors."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    csv_raw: bool = typer.Option(False, "--csv-raw", help=CSV_RAW_HELP),
 ) -> None:
     """Answer SQL over a dataset with DuckDB (the tables are views over the part files)."""
+    from .dataset.csv_safe import to_csv
     from .dataset.query import connect
 
     try:
@@ -187,7 +192,7 @@ def query(
         console.print(f"[red]error[/red] {type(exc).__name__}: {exc}")
         raise typer.Exit(2)
     if fmt == "csv":
-        typer.echo(frame.to_csv(index=False), nl=False)
+        typer.echo(to_csv(frame, csv_raw=csv_raw), nl=False)
     elif fmt == "json":
         typer.echo(frame.to_json(orient="records", indent=2))
     else:
@@ -411,6 +416,7 @@ def features(
     dataset: Path = typer.Argument(..., help="A dataset folder written by run."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="File to write: .parquet, .csv or .jsonl."),
     describe: bool = typer.Option(False, "--describe", help="List the columns and what each holds."),
+    csv_raw: bool = typer.Option(False, "--csv-raw", help=CSV_RAW_HELP),
 ) -> None:
     """Write the features table: one row per disputed item, only what is known before the decision."""
     _setup_logging(False)
@@ -431,21 +437,22 @@ def features(
     except DatasetError as exc:
         console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
-    if not _emit_table(frame, out):
+    if not _emit_table(frame, out, csv_raw):
         return
     typer.echo(f"features: {out} ({len(frame)} items of {frame['doc_id'].nunique()} letters, "
                f"{frame.shape[1]} columns)")
 
 
-def _emit_table(frame, out: Optional[Path]) -> bool:
+def _emit_table(frame, out: Optional[Path], csv_raw: bool) -> bool:
     """CSV on standard output when ``out`` is None; else write ``out`` (format by suffix)."""
+    from .dataset.csv_safe import to_csv
     from .decision.features import write_features
 
     if out is None:
-        typer.echo(frame.to_csv(index=False), nl=False)
+        typer.echo(to_csv(frame, csv_raw=csv_raw), nl=False)
         return False
     try:
-        write_features(frame, out)
+        write_features(frame, out, csv_raw=csv_raw)
     except ValueError as exc:
         console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
@@ -506,6 +513,7 @@ def model_predict(
     dataset: Path = typer.Argument(..., help="A dataset folder written by run, or a features file."),
     model: Path = typer.Option(Path("trained/decision.joblib"), "--model", "-m", help="Model file from model train."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write predictions (.csv, .parquet, .jsonl)."),
+    csv_raw: bool = typer.Option(False, "--csv-raw", help=CSV_RAW_HELP),
 ) -> None:
     """P(upheld) and the predicted decision for every disputed item."""
     _setup_logging(False)
@@ -517,7 +525,7 @@ def model_predict(
         console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
     frame = predict(bundle, _features_or_exit(dataset))
-    if not _emit_table(frame, out):
+    if not _emit_table(frame, out, csv_raw):
         return
     known = frame["decision"].notna() if "decision" in frame else None
     agree = ""
@@ -527,10 +535,10 @@ def model_predict(
     typer.echo(f"predictions: {out} ({len(frame)} items{agree})")
 
 
-def _write_features_table(out: Path, fmt: str) -> None:
+def _write_features_table(out: Path, fmt: str, csv_raw: bool) -> None:
     from .decision.features import add_features_table
 
-    path = add_features_table(out, fmt)
+    path = add_features_table(out, fmt, csv_raw=csv_raw)
     typer.echo(f"features table: {path}")
 
 

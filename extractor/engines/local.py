@@ -54,7 +54,8 @@ def run_local(
     else:
         clear_state(out)
         done_paths, seen, first_part = set(), set(), 0
-    writer = DatasetWriter(out, fmt=options.fmt, batch_size=options.batch_size, start_part=first_part)
+    writer = DatasetWriter(out, fmt=options.fmt, batch_size=options.batch_size, start_part=first_part,
+                           csv_raw=options.csv_raw)
 
     def tasks() -> Iterator[str]:
         for path, problem in expand_inputs(inputs):
