@@ -178,15 +178,23 @@ def query(
     sql: str = typer.Argument(..., help="SQL over the views letters, items, mentions, errors."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
     csv_raw: bool = typer.Option(False, "--csv-raw", help=CSV_RAW_HELP),
+    allow_files: bool = typer.Option(
+        False, "--allow-files",
+        help="Let the SQL read and write any file, load extensions and download (off: it reads the dataset only)."),
 ) -> None:
     """Answer SQL over a dataset with DuckDB (the tables are views over the part files)."""
+    import duckdb
+
     from .dataset.csv_safe import to_csv
-    from .dataset.query import connect
+    from .dataset.query import ALLOW_FILES_HINT, run_query
 
     try:
-        frame = connect(dataset).execute(sql).df()
+        frame = run_query(dataset, sql, allow_files=allow_files)
     except (FileNotFoundError, ValueError) as exc:
         console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2)
+    except duckdb.PermissionException as exc:
+        console.print(f"[red]error[/red] {exc}\n{ALLOW_FILES_HINT}")
         raise typer.Exit(2)
     except Exception as exc:  # duckdb's own errors name the column or table that is wrong
         console.print(f"[red]error[/red] {type(exc).__name__}: {exc}")
