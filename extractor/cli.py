@@ -373,24 +373,29 @@ def bench(
 def review(
     inputs: List[str] = typer.Argument(..., help="Letters, folders, globs, or dataset folders written by run."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder for the HTML site."),
-    serve: bool = typer.Option(False, "--serve", help="Serve the site on localhost and open it."),
+    serve: bool = typer.Option(False, "--serve", help="Serve the site on localhost (its own pages only) and open it."),
     port: int = typer.Option(8765, help="Port for --serve."),
 ) -> None:
     """Write a static HTML review site: each letter with its extracted evidence highlighted."""
     _setup_logging(False)
-    from .review.site import build_site, collect
+    from .review.site import build_site, collect, site_files
 
     records, failed = collect(inputs)
     index = build_site(records, out, failed)
     Console().print(f"review site: {index} ({len(records)} letters, {len(failed)} failed)")
     if serve:
-        import functools
-        import http.server
         import webbrowser
 
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
-        with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
-            url = f"http://127.0.0.1:{port}/index.html"
+        from .review.serve import ReviewServer
+
+        try:
+            server = ReviewServer(out, site_files(records), port)
+        except OSError as exc:
+            console.print(f"[red]error[/red] cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}; "
+                          "choose another --port")
+            raise typer.Exit(2)
+        with server:
+            url = f"http://127.0.0.1:{server.port}/index.html"
             Console().print(f"serving {url} (Ctrl+C to stop)")
             webbrowser.open(url)
             try:
