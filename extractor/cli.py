@@ -22,6 +22,8 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 MIN_FREE_MB = 50  # below this a run would fail on its first batch: refuse before any work
+CSV_RAW_HELP = ("Write CSV cells as they are, without the quote put before cells a spreadsheet would run "
+                "as formulas (= + - @).")
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -103,6 +105,7 @@ def run(
     master: str = typer.Option("local[*]", help="Spark master URL for --engine spark."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each failed letter."),
     with_features: bool = typer.Option(False, "--features", help="Also write the features table (see 'features')."),
+    csv_raw: bool = typer.Option(DEFAULTS.csv_raw, "--csv-raw", help=CSV_RAW_HELP),
 ) -> None:
     """Extract letters into a dataset: tables letters, items, mentions, errors."""
     _setup_logging(verbose)
@@ -114,7 +117,7 @@ def run(
         options = RunOptions(fmt=fmt, workers=workers, batch_size=batch_size, pdf_backend=pdf_backend,
                              ocr=ocr, time_limit=time_limit, memory_limit=memory_limit, resume=resume,
                              in_process=in_process, max_file_mb=max_file_mb,
-                             workers_force=workers_force).check()
+                             workers_force=workers_force, csv_raw=csv_raw).check()
     except ValueError as exc:
         console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
@@ -143,7 +146,7 @@ def run(
         except (ValueError, DatasetBusy) as exc:
             console.print(f"[red]error[/red] {exc}")
             raise typer.Exit(2)
-        _finish_run(summary, out, fmt, with_features)
+        _finish_run(summary, out, options, with_features)
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -184,14 +187,14 @@ def run(
         console.print(f"[red]error[/red] writing {out} failed: {exc.strerror or exc}. The dataset holds every "
                       "batch finished before this; free space (or fix the folder) and continue with --resume")
         raise typer.Exit(2)
-    _finish_run(summary, out, fmt, with_features)
+    _finish_run(summary, out, options, with_features)
 
 
-def _finish_run(summary, out: Path, fmt: str, with_features: bool) -> None:
+def _finish_run(summary, out: Path, options: RunOptions, with_features: bool) -> None:
     """Summary, the features table on request, and exit status 1 when some input failed."""
     _print_summary(summary, out)
     if with_features:
-        _write_features_table(out, fmt)
+        _write_features_table(out, options.fmt, options.csv_raw)
     if summary.errors:
         console.print(f"[yellow]{summary.errors} input(s) failed[/yellow] (every one is a row of {out}/errors; "
                       f"imr-extract query {out} \"select * from errors\" lists them):")
@@ -207,20 +210,30 @@ def query(
     dataset: Path = typer.Argument(..., help="A dataset folder written by run (Parquet)."),
     sql: str = typer.Argument(..., help="SQL over the views letters, items, mentions, errors."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    csv_raw: bool = typer.Option(False, "--csv-raw", help=CSV_RAW_HELP),
+    allow_files: bool = typer.Option(
+        False, "--allow-files",
+        help="Let the SQL read and write any file, load extensions and download (off: it reads the dataset only)."),
 ) -> None:
     """Answer SQL over a dataset with DuckDB (the tables are views over the part files)."""
-    from .dataset.query import connect
+    import duckdb
+
+    from .dataset.csv_safe import to_csv
+    from .dataset.query import ALLOW_FILES_HINT, run_query
 
     try:
-        frame = connect(dataset).execute(sql).df()
+        frame = run_query(dataset, sql, allow_files=allow_files)
     except (FileNotFoundError, ValueError) as exc:
         console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2)
+    except duckdb.PermissionException as exc:
+        console.print(f"[red]error[/red] {exc}\n{ALLOW_FILES_HINT}")
         raise typer.Exit(2)
     except Exception as exc:  # duckdb's own errors name the column or table that is wrong
         console.print(f"[red]error[/red] {type(exc).__name__}: {exc}")
         raise typer.Exit(2)
     if fmt == "csv":
-        typer.echo(frame.to_csv(index=False), nl=False)
+        typer.echo(to_csv(frame, csv_raw=csv_raw), nl=False)
     elif fmt == "json":
         typer.echo(frame.to_json(orient="records", indent=2))
     else:
@@ -403,24 +416,29 @@ def bench(
 def review(
     inputs: List[str] = typer.Argument(..., help="Letters, folders, globs, or dataset folders written by run."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder for the HTML site."),
-    serve: bool = typer.Option(False, "--serve", help="Serve the site on localhost and open it."),
+    serve: bool = typer.Option(False, "--serve", help="Serve the site on localhost (its own pages only) and open it."),
     port: int = typer.Option(8765, help="Port for --serve."),
 ) -> None:
     """Write a static HTML review site: each letter with its extracted evidence highlighted."""
     _setup_logging(False)
-    from .review.site import build_site, collect
+    from .review.site import build_site, collect, site_files
 
     records, failed = collect(inputs)
     index = build_site(records, out, failed)
     Console().print(f"review site: {index} ({len(records)} letters, {len(failed)} failed)")
     if serve:
-        import functools
-        import http.server
         import webbrowser
 
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
-        with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
-            url = f"http://127.0.0.1:{port}/index.html"
+        from .review.serve import ReviewServer
+
+        try:
+            server = ReviewServer(out, site_files(records), port)
+        except OSError as exc:
+            console.print(f"[red]error[/red] cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}; "
+                          "choose another --port")
+            raise typer.Exit(2)
+        with server:
+            url = f"http://127.0.0.1:{server.port}/index.html"
             Console().print(f"serving {url} (Ctrl+C to stop)")
             webbrowser.open(url)
             try:
@@ -454,6 +472,7 @@ def features(
     dataset: Path = typer.Argument(..., help="A dataset folder written by run."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="File to write: .parquet, .csv or .jsonl."),
     describe: bool = typer.Option(False, "--describe", help="List the columns and what each holds."),
+    csv_raw: bool = typer.Option(False, "--csv-raw", help=CSV_RAW_HELP),
 ) -> None:
     """Write the features table: one row per disputed item, only what is known before the decision."""
     _setup_logging(False)
@@ -474,21 +493,22 @@ def features(
     except DatasetError as exc:
         console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
-    if not _emit_table(frame, out):
+    if not _emit_table(frame, out, csv_raw):
         return
     typer.echo(f"features: {out} ({len(frame)} items of {frame['doc_id'].nunique()} letters, "
                f"{frame.shape[1]} columns)")
 
 
-def _emit_table(frame, out: Optional[Path]) -> bool:
+def _emit_table(frame, out: Optional[Path], csv_raw: bool) -> bool:
     """CSV on standard output when ``out`` is None; else write ``out`` (format by suffix)."""
+    from .dataset.csv_safe import to_csv
     from .decision.features import write_features
 
     if out is None:
-        typer.echo(frame.to_csv(index=False), nl=False)
+        typer.echo(to_csv(frame, csv_raw=csv_raw), nl=False)
         return False
     try:
-        write_features(frame, out)
+        write_features(frame, out, csv_raw=csv_raw)
     except ValueError as exc:
         console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
@@ -554,6 +574,7 @@ def model_predict(
     dataset: Path = typer.Argument(..., help="A dataset folder written by run, or a features file."),
     model: Path = typer.Option(Path("trained/decision.joblib"), "--model", "-m", help="Model file from model train."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write predictions (.csv, .parquet, .jsonl)."),
+    csv_raw: bool = typer.Option(False, "--csv-raw", help=CSV_RAW_HELP),
 ) -> None:
     """P(upheld) and the predicted decision for every disputed item."""
     _setup_logging(False)
@@ -565,7 +586,7 @@ def model_predict(
         console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
     frame = predict(bundle, _features_or_exit(dataset))
-    if not _emit_table(frame, out):
+    if not _emit_table(frame, out, csv_raw):
         return
     known = frame["decision"].notna() if "decision" in frame else None
     agree = ""
@@ -575,10 +596,10 @@ def model_predict(
     typer.echo(f"predictions: {out} ({len(frame)} items{agree})")
 
 
-def _write_features_table(out: Path, fmt: str) -> None:
+def _write_features_table(out: Path, fmt: str, csv_raw: bool) -> None:
     from .decision.features import add_features_table
 
-    path = add_features_table(out, fmt)
+    path = add_features_table(out, fmt, csv_raw=csv_raw)
     typer.echo(f"features table: {path}")
 
 

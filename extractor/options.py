@@ -63,6 +63,7 @@ class RunOptions:
     in_process: bool = False  # letters run in the calling process (debugging, profiling)
     start_method: Optional[str] = None  # None: fork where the system has it, else spawn
     letters_per_worker: int = LETTERS_PER_WORKER  # 0: workers are never replaced
+    csv_raw: bool = False  # CSV cells written as extracted, formula-like ones unquoted (see dataset.csv_safe)
 
     @property
     def letter(self) -> LetterOptions:

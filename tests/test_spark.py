@@ -43,3 +43,23 @@ def test_spark_engine_matches_the_local_engine(tmp_path):
         pd.testing.assert_frame_equal(a, b, check_dtype=False)
     errors = read_table(tmp_path / "spark", "errors")
     assert list(errors["error"]) == ["E001"]
+
+
+def test_spark_csv_quotes_formula_cells(tmp_path):
+    from test_csv_safe import _cells
+
+    from extractor.engines.spark import run_spark
+
+    # No double quotes in it: Spark's CSV writer escapes them with a backslash, not by doubling.
+    service = "@SUM(1+1) CT scan of the lumbar spine"
+    letters = tmp_path / "letters"
+    letters.mkdir()
+    text = (ROOT / "corpora" / "test" / "cnh-21.txt").read_text(encoding="utf-8")
+    (letters / "formula.txt").write_text(
+        text.replace("CT scan of the lumbar spine without contrast: Upheld", f"{service}: Upheld"), encoding="utf-8")
+    for raw in (False, True):
+        out = tmp_path / f"raw-{raw}"
+        run_spark([str(letters)], out, fmt="csv", csv_raw=raw)
+        written = "".join(p.read_text(encoding="utf-8") for p in (out / "items").glob("part-*.csv"))
+        assert (service if raw else f"'{service}") in _cells(written, "service")
+    assert service in read_table(tmp_path / "raw-False", "items")["service"].tolist()

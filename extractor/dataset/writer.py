@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..options import FORMATS
+from .csv_safe import restore, safe_cell
 from .schema import TABLES
 from .state import commit_part, readable_parts
 
@@ -32,12 +33,18 @@ def schema(table: str) -> pa.Schema:
 class DatasetWriter:
     """Buffers rows per table and flushes them as numbered part files."""
 
-    def __init__(self, out: Path, fmt: str = "parquet", batch_size: int = 500, start_part: int = 0) -> None:
-        """Write into ``out`` in format ``fmt``; flush every ``batch_size`` letters."""
+    def __init__(self, out: Path, fmt: str = "parquet", batch_size: int = 500, start_part: int = 0, *,
+                 csv_raw: bool = False) -> None:
+        """Write into ``out`` in format ``fmt``; flush every ``batch_size`` letters.
+
+        CSV cells a spreadsheet would run as formulas get a leading quote (see
+        :mod:`extractor.dataset.csv_safe`) unless ``csv_raw`` is set.
+        """
         if fmt not in FORMATS:
             raise ValueError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
         self.out = Path(out)
         self.fmt = fmt
+        self.csv_raw = csv_raw
         self.batch_size = batch_size
         self.part = start_part
         self.buffer = _empty_buffer()
@@ -70,6 +77,8 @@ class DatasetWriter:
         try:
             for table, columns in self.buffer.items():
                 path = self.out / table / f"part-{self.part:05d}.{self.fmt}"
+                if self.fmt == "csv" and not self.csv_raw:
+                    columns = {name: [safe_cell(v) for v in values] for name, values in columns.items()}
                 _write(columns, table, path, self.fmt)
                 written.append(path)
         except BaseException:
@@ -142,7 +151,8 @@ def read_table(out: Path, table: str, require: tuple[str, ...] = ()) -> pd.DataF
         if part.name.endswith(".parquet"):
             frames.append(pq.read_table(part).to_pandas())
         elif part.name.endswith(".csv"):
-            frames.append(pd.read_csv(part))
+            # Cells quoted against formula injection read back as they were extracted.
+            frames.append(restore(pd.read_csv(part)))
         elif part.name.endswith((".jsonl", ".json")):
             frames.append(pd.read_json(part, lines=True) if part.stat().st_size else pd.DataFrame(columns=columns))
     if not frames:

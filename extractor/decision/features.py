@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..components.targets import VOCABULARY_FILES
 from ..dataset import DatasetError, read_table
+from ..dataset.csv_safe import restore, to_csv
 from ..recognizers.guidelines import sources as guideline_sources
 from ..resources import read_json, read_jsonl
 
@@ -284,15 +285,19 @@ def features_from_tables(letters: pd.DataFrame, items: pd.DataFrame, mentions: p
     return frame
 
 
-def write_features(frame: pd.DataFrame, path: Path) -> Path:
-    """Write a features table; the format follows the suffix (.parquet, .csv, .jsonl)."""
+def write_features(frame: pd.DataFrame, path: Path, *, csv_raw: bool = False) -> Path:
+    """Write a features table; the format follows the suffix (.parquet, .csv, .jsonl).
+
+    In CSV, string cells a spreadsheet would run as formulas get a leading quote (see
+    :mod:`extractor.dataset.csv_safe`) unless ``csv_raw`` is set.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     if path.suffix == ".parquet":
         frame.to_parquet(tmp, index=False)
     elif path.suffix == ".csv":
-        frame.to_csv(tmp, index=False)
+        to_csv(frame, tmp, csv_raw=csv_raw)
     elif path.suffix in (".jsonl", ".json"):
         frame.to_json(tmp, orient="records", lines=True)
     else:
@@ -301,10 +306,11 @@ def write_features(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def add_features_table(dataset: Path, fmt: str = "parquet") -> Path:
+def add_features_table(dataset: Path, fmt: str = "parquet", *, csv_raw: bool = False) -> Path:
     """Write ``DATASET/features/part-00000.<fmt>`` beside the other tables (``run --features``)."""
     suffix = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl"}[fmt]
-    return write_features(build_features(dataset), Path(dataset) / "features" / f"part-00000{suffix}")
+    return write_features(build_features(dataset), Path(dataset) / "features" / f"part-00000{suffix}",
+                          csv_raw=csv_raw)
 
 
 def read_features(path: Path) -> pd.DataFrame:
@@ -319,7 +325,7 @@ def read_features(path: Path) -> pd.DataFrame:
     if path.suffix == ".parquet":
         frame = pd.read_parquet(path)
     elif path.suffix == ".csv":
-        frame = pd.read_csv(path)
+        frame = restore(pd.read_csv(path))  # as built, before write_features quoted formula-like cells
     elif path.suffix in (".jsonl", ".json"):
         frame = pd.read_json(path, lines=True)
     else:

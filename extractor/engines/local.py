@@ -70,7 +70,8 @@ def _run(inputs: Iterable[str], out: Path, options: RunOptions,
             raise OutFolderRefused(f"cannot remove the previous run's tables in {out}: {exc.strerror} "
                                    f"({exc.filename}); nothing was written: fix the folder and run again") from exc
         done_paths, seen, first_part = set(), set(), 0
-    writer = DatasetWriter(out, fmt=options.fmt, batch_size=options.batch_size, start_part=first_part)
+    writer = DatasetWriter(out, fmt=options.fmt, batch_size=options.batch_size, start_part=first_part,
+                           csv_raw=options.csv_raw)
 
     def tasks() -> Iterator[str]:
         for path, problem in expand_inputs(inputs, options.max_file_mb, exclude=out):

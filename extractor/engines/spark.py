@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
+from ..dataset.csv_safe import safe_cell
 from ..dataset.rows import error_row
 from ..dataset.schema import TABLES
 from ..dataset.state import run_lock
@@ -42,16 +43,24 @@ UNSUPPORTED = {
 }
 
 
-def _extract_batches(options: LetterOptions):
-    """The mapInPandas body for ``options``: (path, content) rows in, (table, path, doc_id, row JSON) rows out."""
+def _extract_batches(options: LetterOptions, quote_csv: bool = False):
+    """The mapInPandas body for ``options``: (path, content) rows in, (table, path, doc_id, row JSON) rows out.
+
+    ``quote_csv`` quotes the string cells a spreadsheet would run as formulas (see
+    :mod:`extractor.dataset.csv_safe`), for a run that writes CSV.
+    """
 
     def extract(batches: Iterator) -> Iterator:
-        return _extract(batches, options)
+        return _extract(batches, options, quote_csv)
 
     return extract
 
 
-def _extract(batches: Iterator, options: LetterOptions) -> Iterator:
+def _cells(row: dict, quote_csv: bool) -> dict:
+    return {name: safe_cell(value) for name, value in row.items()} if quote_csv else row
+
+
+def _extract(batches: Iterator, options: LetterOptions, quote_csv: bool = False) -> Iterator:
     import pandas as pd
 
     from ..extract import bytes_id
@@ -65,7 +74,7 @@ def _extract(batches: Iterator, options: LetterOptions) -> Iterator:
             doc_id = doc_id or (bytes_id(bytes(content)) if content else None)
             for table, table_rows in rows.items():
                 for row in table_rows:
-                    out.append((table, local_path, doc_id, json.dumps(row)))
+                    out.append((table, local_path, doc_id, json.dumps(_cells(row, quote_csv))))
         yield pd.DataFrame(out, columns=["table", "path", "doc_id", "row"])
 
 
@@ -90,6 +99,8 @@ def _run_spark(inputs: Iterable[str], out: Path, options: RunOptions, master: st
     from pyspark.sql import functions as F
 
     fmt = options.fmt
+    # Spark's CSV writer writes cells as they are: quote them in the rows it is given.
+    quote_csv = fmt == "csv" and not options.csv_raw
     started = time.perf_counter()
     if master.startswith("local") and "PYSPARK_PYTHON" not in os.environ:
         # Local workers run this interpreter (the one with the package installed).
@@ -114,12 +125,13 @@ def _run_spark(inputs: Iterable[str], out: Path, options: RunOptions, master: st
         files = files.repartition(partitions)
     rows = (
         files.select("path", "content").mapInPandas(
-            _extract_batches(options.letter), "table string, path string, doc_id string, row string").cache()
+            _extract_batches(options.letter, quote_csv), "table string, path string, doc_id string, row string").cache()
         if files is not None else None
     )
     if problems:
         extra = spark.createDataFrame(
-            [("errors", p, None, json.dumps(error_row(p, "read", code, why))) for p, code, why in problems],
+            [("errors", p, None, json.dumps(_cells(error_row(p, "read", code, why), quote_csv)))
+             for p, code, why in problems],
             "table string, path string, doc_id string, row string")
         rows = extra if rows is None else rows.unionByName(extra)
     # Identical files: keep the rows of the first path of each doc_id, as the local engine does.

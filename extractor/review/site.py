@@ -32,6 +32,11 @@ def _page_name(record: Record) -> str:
     return f"letter-{record.doc_id.replace('#', '-')}.html"
 
 
+def site_files(records: Iterable[Record]) -> list[str]:
+    """Names of the files :func:`build_site` writes for ``records``: all that ``review --serve`` serves."""
+    return ["index.html", "style.css", *(_page_name(r) for r in records)]
+
+
 def _head(title: str) -> str:
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
