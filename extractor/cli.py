@@ -214,6 +214,8 @@ def query(
     allow_files: bool = typer.Option(
         False, "--allow-files",
         help="Let the SQL read and write any file, load extensions and download (off: it reads the dataset only)."),
+    limit: int = typer.Option(50, help="Rows printed as a table (0: all); csv, json and --out are never cut."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the result to a file (.csv, .parquet, .json)."),
 ) -> None:
     """Answer SQL over a dataset with DuckDB (the tables are views over the part files)."""
     import duckdb
@@ -229,20 +231,40 @@ def query(
     except duckdb.PermissionException as exc:
         console.print(f"[red]error[/red] {exc}\n{ALLOW_FILES_HINT}")
         raise typer.Exit(2)
+    except duckdb.CatalogException as exc:  # an unknown table or column: say what there is
+        tables = [t for t in ("letters", "items", "mentions", "errors", "features") if (dataset / t).is_dir()]
+        console.print(f"[red]error[/red] {str(exc).splitlines()[0]}\nthe tables of {dataset}: {', '.join(tables)} "
+                      f"(their columns: docs/schema.md, or DESCRIBE letters)")
+        raise typer.Exit(2)
     except Exception as exc:  # duckdb's own errors name the column or table that is wrong
         console.print(f"[red]error[/red] {type(exc).__name__}: {exc}")
         raise typer.Exit(2)
-    if fmt == "csv":
+    if out is not None:
+        if out.suffix == ".csv":
+            to_csv(frame, out, csv_raw=csv_raw)
+        elif out.suffix == ".parquet":
+            frame.to_parquet(out, index=False)
+        elif out.suffix == ".json":
+            frame.to_json(out, orient="records", indent=2)
+        else:
+            console.print(f"[red]error[/red] --out {out}: use a .csv, .parquet or .json file")
+            raise typer.Exit(2)
+        console.print(f"{len(frame)} row(s) written to {out}")
+    elif fmt == "csv":
         typer.echo(to_csv(frame, csv_raw=csv_raw), nl=False)
     elif fmt == "json":
         typer.echo(frame.to_json(orient="records", indent=2))
     else:
         table = Table(show_lines=False)
         for column in frame.columns:
-            table.add_column(str(column))
-        for row in frame.itertuples(index=False):
+            table.add_column(str(column), overflow="fold")
+        shown = frame if not limit else frame.head(limit)
+        for row in shown.itertuples(index=False):
             table.add_row(*("" if v is None else str(v) for v in row))
         Console().print(table)
+        if len(shown) < len(frame):
+            console.print(f"{len(shown)} of {len(frame)} rows shown (--limit 0 shows all; --out FILE or "
+                          "--format csv writes all)")
 
 
 @app.command()

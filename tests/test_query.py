@@ -107,3 +107,22 @@ def test_query_python_connection_is_locked(dataset, outside):
     with pytest.raises(ValueError, match="COPY statement refused"):
         run_query(dataset, f"COPY letters TO '{outside}.copy.csv'")
     assert connect(dataset, allow_files=True).execute(f"SELECT count(*) FROM read_csv('{outside}')").fetchone() == (1,)
+
+
+def test_query_for_people_limit_out_and_unknown_tables(tmp_path, dataset):
+    from typer.testing import CliRunner
+
+    from extractor.cli import app
+
+    runner = CliRunner()
+    cut = runner.invoke(app, ["query", str(dataset), "select * from mentions", "--limit", "3"])
+    assert cut.exit_code == 0 and "3 of" in " ".join(cut.output.split()) and "rows shown" in cut.output
+    written = runner.invoke(app, ["query", str(dataset), "select doc_id, label from mentions",
+                                  "--out", str(tmp_path / "m.parquet")])
+    assert written.exit_code == 0
+    import pandas as pd
+
+    assert len(pd.read_parquet(tmp_path / "m.parquet")) > 3  # files are never cut
+    unknown = runner.invoke(app, ["query", str(dataset), "select * from features"])
+    said = " ".join(unknown.output.split())
+    assert unknown.exit_code == 2 and "the tables of" in said and "letters, items, mentions, errors" in said

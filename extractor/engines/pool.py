@@ -70,6 +70,10 @@ class WorkerPool:
 
     def __init__(self, workers: int, context, build_pipeline: bool = True) -> None:
         """Start ``workers`` processes in ``context``; they build the pipeline unless ``build_pipeline`` is false."""
+        if context.get_start_method() == "fork":
+            # Garbage the caller left (a closed DuckDB connection, say) is freed here, not in a
+            # forked child, where a library's destructor may wait on threads that were not forked.
+            gc.collect()
         self._pids = context.Queue()
         self._known: set[int] = set()
         self.peak_mb: Optional[float] = None
