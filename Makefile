@@ -43,10 +43,12 @@ eval: $(STAMP)
 floors: $(STAMP)
 	$(BIN)/python scripts/floors.py
 
-## model: train the decision model on the corpus dataset (writes trained/decision.joblib, its model card .md and calibration .png; models/ holds rules only)
+## model: retrain the decision model on any letters: make model LETTERS=/archive/letters ABOUT="what they are" (writes trained/decision.joblib, its card .md and calibration .png)
+LETTERS ?= corpora
+ABOUT ?=
 model: $(STAMP)
-	$(BIN)/imr-extract run corpora --out out/corpus --no-progress --resume
-	$(BIN)/imr-extract model train out/corpus --out trained/decision.joblib
+	$(BIN)/imr-extract run $(LETTERS) --out out/model-data --no-progress
+	$(BIN)/imr-extract model train out/model-data --out trained/decision.joblib --about "$(ABOUT)"
 
 ## render: render the corpus letters to PDFs in corpora/pdf
 render: $(STAMP)

@@ -560,6 +560,8 @@ def model_train(
     estimator: str = typer.Option("logistic", help="logistic (default) or boosting."),
     folds: int = typer.Option(5, help="Cross-validation folds, grouped by case."),
     seed: int = typer.Option(0, help="Seed for the folds and the estimator."),
+    about: str = typer.Option("", help="What the dataset is, in words, for the model card "
+                                       "(e.g. 'published determinations, 2014-2016')."),
 ) -> None:
     """Cross-validate (grouped by case), fit, and write the model, its card and a calibration plot."""
     _setup_logging(False)
@@ -567,7 +569,8 @@ def model_train(
 
     frame = _features_or_exit(dataset)
     try:
-        bundle = train(frame, estimator=estimator, folds=folds, seed=seed, source=str(dataset))
+        bundle = train(frame, estimator=estimator, folds=folds, seed=seed,
+                       source=f"{dataset} ({about})" if about else str(dataset))
     except ModelError as exc:
         console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)

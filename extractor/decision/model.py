@@ -341,12 +341,16 @@ def model_card(bundle: dict[str, Any], model_path: Path, plot: Optional[Path]) -
         "the items of one letter never sit on both sides of a split. The baseline predicts the "
         "training share for every item, through the same folds.",
         "",
-        "| | ROC AUC | balanced accuracy | Brier | log loss |",
+        "| | ROC AUC (95% CI) | balanced accuracy | Brier | log loss |",
         "|---|---|---|---|---|",
     ]
+    y = np.asarray(bundle["oof"]["y"], dtype=bool)
     for name, m in metrics.items():
-        lines.append(f"| {name} | {m['roc_auc']:.3f} | {m['balanced_accuracy']:.3f} | {m['brier']:.3f} | "
-                     f"{m['log_loss']:.3f} |")
+        # Hanley & McNeil's standard error: on a few hundred items the interval is wide.
+        half = 1.96 * auc_standard_error(m["roc_auc"], int(y.sum()), int((~y).sum()))
+        low, high = max(0.0, m["roc_auc"] - half), min(1.0, m["roc_auc"] + half)
+        lines.append(f"| {name} | {m['roc_auc']:.3f} ({low:.2f}-{high:.2f}) | {m['balanced_accuracy']:.3f} | "
+                     f"{m['brier']:.3f} | {m['log_loss']:.3f} |")
     lines.append("")
     lines.append(f"ROC AUC across folds: standard deviation {metrics['model']['roc_auc_fold_sd']:.3f}.")
     if plot is not None:
