@@ -17,6 +17,7 @@ from extractor.cli import app
 from extractor.dataset import read_table
 from extractor.dataset.state import HOLD_AFTER_PARTS
 from extractor.engines import letter_job, local, pool
+from extractor.quality.hostile import huge_page_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 # A one-page letter: OCR of a scan of it takes a few seconds.
@@ -163,27 +164,10 @@ def test_engine_worker_stuck_past_the_time_limit_costs_one_letter(tmp_path, lett
     assert "stuck inside a library call" in errors.loc[0, "message"]
 
 
-def _huge_blank_page() -> bytes:
-    """A one-page PDF of the largest page size PDF allows (200 x 200 in), with no text: a 'scan'.
-
-    OCR renders it at 300 dpi: a 60,000 x 60,000 pixel bitmap, 3.6 GB.
-    """
-    from io import BytesIO
-
-    from reportlab.pdfgen import canvas
-
-    buffer = BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=(14400, 14400))
-    pdf.line(72, 72, 144, 144)
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
-
-
 def test_engine_memory_limit_costs_one_letter_each(tmp_path, letters, monkeypatch, tesseract, scan):
     folder = tmp_path / "in"
     shutil.copytree(letters, folder)
-    (folder / "huge-scan.pdf").write_bytes(_huge_blank_page())
+    (folder / "huge-scan.pdf").write_bytes(huge_page_pdf())
     # A normal scan must still be read by OCR under the limit (OCR needs address space too).
     (folder / "normal-scan.pdf").write_bytes(scan(SHORT_LETTER))
     greedy = folder / "letter-007.txt"

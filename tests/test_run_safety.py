@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from extractor.cli import app
 from extractor.dataset import read_table
 from extractor.dataset.state import run_lock
+from extractor.quality.hostile import marked_processes as _marked
 
 ROOT = Path(__file__).resolve().parents[1]
 LETTERS = sorted((ROOT / "corpora" / "test").glob("cnh-*.txt"))
@@ -59,18 +60,6 @@ def test_run_safety_failed_clear_leaves_no_manifest_and_can_be_rerun(tmp_path, m
     monkeypatch.setattr(Path, "unlink", real_unlink)
     again = CliRunner().invoke(app, ["run", str(folder), "--out", str(out), "--no-progress"])
     assert again.exit_code == 0 and len(read_table(out, "letters")) == 4
-
-
-def _marked(marker: str) -> list[int]:
-    """Pids of live processes whose environment holds ``marker``."""
-    found = []
-    for environ in Path("/proc").glob("[0-9]*/environ"):
-        try:
-            if marker.encode() in environ.read_bytes():
-                found.append(int(environ.parent.name))
-        except OSError:
-            continue
-    return found
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc (Linux)")

@@ -36,7 +36,7 @@ _WORKER_BASE_MB = 1024
 _MEMORY_LIMIT_MB = 512
 
 
-def _huge_page_pdf() -> bytes:
+def huge_page_pdf() -> bytes:
     """One blank page of the largest size PDF allows: OCR at 300 dpi would need ~3.6 GB."""
     from reportlab.pdfgen import canvas
 
@@ -70,7 +70,7 @@ def make_inputs(folder: Path, letter: bytes) -> list[str]:
         handle.truncate(3 << 30)  # 3 GB of nothing, on no disk
     add("empty.txt", b"")
     add("garbage.bin", random.Random(1).randbytes(50_000))
-    add("huge-page.pdf", _huge_page_pdf())
+    add("huge-page.pdf", huge_page_pdf())
     add("hyphens.txt", "\n".join("the patient was medi-" if i % 2 == 0 else "cally treated" for i in range(20_000))
         .encode("utf-8"))
     add("bad-utf16.txt", b"\xff\xfe" + "Case Number".encode("utf-16-le") + b"\x00\xd8")
@@ -87,7 +87,8 @@ def make_inputs(folder: Path, letter: bytes) -> list[str]:
     return paths
 
 
-def _marked(marker: str) -> list[int]:
+def marked_processes(marker: str) -> list[int]:
+    """Pids of live processes whose environment holds ``marker`` (Linux ``/proc``)."""
     found = []
     for environ in Path("/proc").glob("[0-9]*/environ"):
         try:
@@ -100,7 +101,7 @@ def _marked(marker: str) -> list[int]:
 
 def _wait_gone(marker: str, seconds: float = 15) -> list[int]:
     deadline = time.time() + seconds
-    while (left := _marked(marker)) and time.time() < deadline:
+    while (left := marked_processes(marker)) and time.time() < deadline:
         time.sleep(0.2)
     return left
 
