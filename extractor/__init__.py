@@ -22,6 +22,7 @@ _EXPORTS = {
     "Record": "types",
     "RunOptions": "options",
     "build": "pipeline",
+    "context_cues": "context_flags",
     "context_flags": "context_flags",
     "context_pipeline": "context_flags",
     "extract_bytes": "extract",
@@ -39,9 +40,13 @@ __version__ = "0.1.0"
 def __getattr__(name: str):
     """Import a public name's module when the name is first used (PEP 562)."""
     if name in _EXPORTS:
-        value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
-        globals()[name] = value  # later uses skip this function
-        return value
+        module = import_module(f".{_EXPORTS[name]}", __name__)
+        # Every name of that module at once: importing extractor.context_flags sets the package's
+        # attribute "context_flags" to the module, which must not hide the function of that name.
+        for other, source in _EXPORTS.items():
+            if source == _EXPORTS[name]:
+                globals()[other] = getattr(module, other)  # later uses skip this function
+        return globals()[name]
     raise AttributeError(f"module 'extractor' has no attribute '{name}'")
 
 

@@ -1,11 +1,12 @@
 """``extractor.context_flags``: the project's ConText on the caller's own targets."""
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from extractor import context_flags, context_pipeline
+from extractor import context_cues, context_flags, context_pipeline
 from extractor.cli import app
 from extractor.quality.evaluate_context import evaluate_context, read_sentences
 
@@ -65,6 +66,68 @@ def test_context_flags_odd_text_does_not_crash():
     assert len(flags) == 2
 
 
+@pytest.mark.parametrize("text, target, label, cue, flags", [
+    # why: a negation cue before the target
+    ("She denies numbness or tingling.", "tingling", None, "denies", ["negated"]),
+    # why: a history cue
+    ("History of diabetes, well controlled.", "diabetes", None, "History of", ["historical"]),
+    # why: a relative's condition
+    ("Her mother had breast cancer.", "breast cancer", None, "mother", ["family"]),
+    # why: a possibility
+    ("Findings are suspicious for a meniscal tear.", "meniscal tear", None, "suspicious for", ["uncertain"]),
+    # why: one cue sets two flags (a normal exam is an absent finding)
+    ("Cervical exam was normal.", "Cervical exam", "FINDING", "was normal", ["negated", "normal"]),
+])
+def test_context_cues_name_the_words_that_set_each_flag(text, target, label, cue, flags):
+    span = _span(text, target)
+    (cues,) = context_cues(text, [span], None if label is None else [label])
+    assert [(c["text"], c["flags"]) for c in cues] == [(cue, flags)]
+    (found,) = cues
+    assert text[found["start"]:found["end"]] == cue and found["category"]
+
+
+def test_context_cues_a_rule_for_some_labels_needs_the_label():
+    # "was normal" modifies findings only: unlabelled targets are TARGETs, as context_flags has them.
+    text = "Cervical exam was normal."
+    assert context_cues(text, [_span(text, "Cervical exam")]) == [[]]
+    assert context_flags(text, [_span(text, "Cervical exam")])[0]["normal"] is False
+
+
+def test_context_cues_an_unflagged_target_has_none_and_order_is_kept():
+    text = "No fever.\nShe reports cough."
+    cues = context_cues(text, [_span(text, "cough"), _span(text, "fever")])
+    assert cues[0] == [] and [c["text"] for c in cues[1]] == ["No"]
+
+
+def test_context_cues_agree_with_context_flags_on_the_case_table():
+    # Every flag context_flags sets has a cue, and every cue's flags are set.
+    rows = [json.loads(line) for line in (Path(__file__).parent / "data" / "context_cases.jsonl").open()]
+    checked = 0
+    for row in rows:
+        text = row["text"]
+        spans, start = [], 0
+        for mention in row["mentions"]:
+            at = text.find(mention["text"], start)
+            if at < 0:
+                break
+            spans.append((at, at + len(mention["text"])))
+            start = at + len(mention["text"])
+        else:
+            flags = context_flags(text, spans)
+            cues = context_cues(text, spans)
+            for set_flags, found in zip(flags, cues):
+                assert {f for f, on in set_flags.items() if on} == {f for c in found for f in c["flags"]}
+                checked += 1
+    assert checked > 50
+
+
+@pytest.mark.parametrize("labels", [["FINDING"], ["FINDING", "SYMPTOM", "SYMPTOM"]])  # why: too few, too many
+def test_context_cues_want_one_label_per_span(labels):
+    text = "No fever or chills."
+    with pytest.raises(ValueError, match="labels gives"):
+        context_cues(text, [_span(text, "fever"), _span(text, "chills")], labels)
+
+
 def test_evaluate_context_scores_each_flag_with_f1(tmp_path):
     rows = [
         {"id": "a", "style": "ed", "text": "Denies chest pain.", "target": "chest pain", "negated": True},
@@ -86,3 +149,18 @@ def test_evaluate_context_names_a_bad_line(tmp_path):
         read_sentences([path])
     result = CliRunner().invoke(app, ["evaluate-context", str(path)])
     assert result.exit_code == 2 and "target must occur exactly once" in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize("names", [
+    "context_pipeline, context_flags",  # why: the module was imported for context_pipeline first
+    "context_cues, context_flags",  # why: the same, for context_cues
+])
+def test_context_flags_the_functions_import_in_any_order(names):
+    # Importing extractor.context_flags sets the package's attribute of that name to the module:
+    # it must not hide the function, whichever name of the module is imported first.
+    import subprocess
+    import sys
+
+    code = f"from extractor import {names}; assert callable(context_flags), context_flags"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -137,3 +137,28 @@ def test_serve_cli_uses_the_guarded_server(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["review", letter, "--out", str(out), "--serve", "--port", str(_free_port())])
     assert result.exit_code == 0, result.output
     assert seen == {"index": 200, "foreign": 403, "other": 404}
+
+
+def test_serve_answers_a_pdf_letters_page_images(tmp_path):
+    from extractor import extract_file
+    from extractor.synth.render import render_pdf
+
+    pdf = tmp_path / "letter.pdf"
+    pdf.write_bytes(render_pdf((ROOT / "corpora" / "test" / "cnh-21.txt").read_text(encoding="utf-8")))
+    record = extract_file(pdf)
+    out = tmp_path / "site"
+    build_site([record], out)
+    files = site_files([record])
+    images = [name for name in files if name.endswith(".png")]
+    assert images and all((out / name).is_file() for name in images)
+    (out / "other.png").write_bytes((out / images[0]).read_bytes())
+    with ReviewServer(out, files, 0) as running:
+        thread = threading.Thread(target=running.serve_forever, daemon=True)
+        thread.start()
+        try:
+            status, body, headers = _get(running.port, f"/{images[0]}")
+            assert status == 200 and headers["Content-Type"] == "image/png" and body.startswith(b"\x89PNG")
+            assert _get(running.port, "/other.png")[0] == 404  # why: a PNG the site did not write
+        finally:
+            running.shutdown()
+            thread.join(timeout=10)

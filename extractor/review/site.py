@@ -1,7 +1,9 @@
 """Writes the review site: an index of letters and one page per letter, plain HTML and CSS.
 
-Pages read without JavaScript (a small script only adds filtering to the index). All letter
-text goes through ``html.escape``: a letter holding markup shows it as text, never runs it.
+Pages read without JavaScript: small inline scripts add the index's filters and, on a letter's
+page, highlight a clicked field's span (:mod:`.letter`). A PDF letter's pages are rendered to
+images beside its text (:mod:`.pages`). All letter text goes through ``html.escape``: a letter
+holding markup shows it as text, never runs it. Nothing is loaded from elsewhere.
 """
 
 from __future__ import annotations
@@ -10,12 +12,15 @@ from dataclasses import dataclass
 from html import escape
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
 
 from ..options import LetterOptions
 from ..types import Record
+from .letter import highlight
+from .letter import letter_page as _letter_page
+from .pages import PageImage, base_name, image_names, render_pages
 
-FLAG_WORDS = ("negated", "normal", "historical", "hypothetical", "uncertain", "family")
+__all__ = ["Failed", "build_site", "collect", "highlight", "index_page", "letter_page", "site_files"]
 
 
 @dataclass
@@ -28,13 +33,18 @@ class Failed:
 
 
 def _page_name(record: Record) -> str:
-    # A bundle's letters have ids like "<file id>#2"; "#" would start a URL fragment.
-    return f"letter-{record.doc_id.replace('#', '-')}.html"
+    return f"{base_name(record)}.html"
 
 
 def site_files(records: Iterable[Record]) -> list[str]:
-    """Names of the files :func:`build_site` writes for ``records``: all that ``review --serve`` serves."""
-    return ["index.html", "style.css", *(_page_name(r) for r in records)]
+    """Names of the files :func:`build_site` writes for ``records``: all that ``review --serve`` serves.
+
+    A PDF letter's page images are named whether or not they could be rendered (its file may be
+    gone); a name that was not written is answered 404 like any other.
+    """
+    records = list(records)
+    return ["index.html", "style.css", *(_page_name(r) for r in records),
+            *(name for r in records for name in image_names(r))]
 
 
 def _head(title: str) -> str:
@@ -44,134 +54,77 @@ def _head(title: str) -> str:
     )
 
 
-def _mark(mention) -> tuple[str, str]:
-    """Opening and closing HTML of one highlighted mention; its label and flags are text too."""
-    flags = [f for f in FLAG_WORDS if getattr(mention, f)]
-    classes = [mention.label] + (["absent"] if mention.negated else []) + [f for f in flags if f != "negated"]
-    words = ", ".join([mention.label] + (["absent"] if mention.negated else []) + [f for f in flags if f != "negated"])
-    if mention.date:
-        words += f", {mention.date}"
-    attrs = (f'class="{" ".join(classes)}" data-label="{mention.label}" '
-             f'data-flags="{" ".join(flags)}" title="{escape(words)}"')
-    return f"<mark {attrs}>", f'<span class="tag">[{escape(words)}]</span></mark>'
-
-
-def highlight(record: Record) -> str:
-    """The letter text as HTML with mentions and decision lines marked."""
-    text = record.text
-    opens: dict[int, list[str]] = {}
-    closes: dict[int, list[str]] = {}
-    for item in record.items:
-        if item.evidence:
-            opens.setdefault(item.evidence.start, []).append(
-                f'<span class="decision-line" id="ev-{item.index}" tabindex="-1">')
-            closes.setdefault(item.evidence.end, []).insert(0, "</span>")
-    # Mentions do not overlap each other (the vocabulary keeps the longest match).
-    for mention in record.mentions:
-        start_tag, end_tag = _mark(mention)
-        opens.setdefault(mention.start, []).append(start_tag)
-        closes.setdefault(mention.end, []).insert(0, end_tag)
-    out: list[str] = []
-    last = 0
-    for position in sorted(set(opens) | set(closes)):
-        out.append(escape(text[last:position]))
-        out.extend(closes.get(position, []))
-        out.extend(opens.get(position, []))
-        last = position
-    out.append(escape(text[last:]))
-    return "".join(out)
-
-
-def letter_page(record: Record) -> str:
-    """The HTML page of one letter."""
-    rows = [
-        ("Case number", record.case_number), ("Layout", record.layout),
-        ("Date of injury", record.dates.injury), ("UR denial", record.dates.ur_denial),
-        ("Assigned", record.dates.assigned), ("Decision date", record.dates.decision),
-        ("Application received", record.dates.application_received), ("Priority", record.priority),
-        ("Reviewer licensure", ", ".join(record.reviewer.licensure)),
-        ("Reviewer specialties", ", ".join(record.reviewer.specialties)),
-        ("Patient", f"{record.patient.age or '?'} years, {record.patient.sex or 'sex not stated'}"),
-        ("Diagnoses", "; ".join(record.diagnoses)),
-        ("Source", f"{record.source.path or ''} ({record.source.format}, {record.source.pages} page(s))"),
-    ]
-    fields = "".join(f"<tr><th scope=\"row\">{escape(k)}</th><td>{escape(str(v or ''))}</td></tr>" for k, v in rows)
-    items = "".join(
-        f"<tr><td>{i.index}</td><td><a href=\"#ev-{i.index}\">{escape(i.service)}</a></td>"
-        f"<td class=\"{escape(i.decision or '')}\">{escape((i.decision or 'no decision').capitalize())}</td>"
-        f"<td>{escape(i.category)}</td><td>{escape(i.claims_administrator_guideline or '')}</td>"
-        f"<td>{escape(i.maximus_guideline or '')}</td></tr>"
-        for i in record.items
-    )
-    warnings = "".join(f"<li>{escape(w)}</li>" for w in record.warnings)
-    legend = (
-        "<p>Marks: <mark class=\"FINDING\">finding</mark> <mark class=\"SYMPTOM\">symptom</mark> "
-        "<mark class=\"DIAGNOSIS\">diagnosis</mark> <mark class=\"TREATMENT\">treatment</mark> "
-        "<mark class=\"SERVICE\">service</mark>; <mark class=\"FINDING absent\">dashed and struck "
-        "through</mark> = absent (negated or normal); <em>italic</em> = historical or hypothetical. "
-        "Each mark ends with its label in brackets.</p>"
-    )
-    return (
-        _head(f"{record.case_number or record.doc_id} - IMR review")
-        + "<nav><a href=\"index.html\">All letters</a></nav>\n<main>\n"
-        + f"<h1>{escape(record.case_number or record.doc_id)}</h1>\n"
-        + f"<h2>Fields</h2><table>{fields}</table>\n"
-        + "<h2>Disputed items</h2><table><thead><tr><th>#</th><th>Service (link to decision line)</th>"
-        + "<th>Decision</th><th>Category</th><th>Claims administrator guideline</th>"
-        + f"<th>MAXIMUS guideline</th></tr></thead><tbody>{items}</tbody></table>\n"
-        + (f"<h2>Warnings</h2><ul>{warnings}</ul>\n" if warnings else "")
-        + f"<h2>Letter</h2>{legend}<div class=\"letter\">{highlight(record)}</div>\n</main></body></html>\n"
-    )
+def letter_page(record: Record, images: Sequence[PageImage] = ()) -> str:
+    """The HTML page of one letter (:mod:`.letter`), with its page images for a PDF letter."""
+    return _letter_page(record, images, _head(f"{record.case_number or record.doc_id} - IMR review"))
 
 
 _FILTER_SCRIPT = """<script>
 // Filtering is an extra: without JavaScript every row stays visible.
-document.querySelectorAll('.filters select').forEach(function (box) {
-  box.disabled = false;
-  box.addEventListener('change', function () {
-    var want = {};
-    document.querySelectorAll('.filters select').forEach(function (s) { want[s.name] = s.value; });
-    document.querySelectorAll('tbody tr').forEach(function (row) {
+(function () {
+  var boxes = document.querySelectorAll('.filters select'), count = document.getElementById('shown');
+  function apply() {
+    var want = {}, shown = 0, rows = document.querySelectorAll('tbody tr');
+    boxes.forEach(function (s) { want[s.name] = s.value; });
+    rows.forEach(function (row) {
       var show = Object.keys(want).every(function (k) {
         return !want[k] || (row.dataset[k] || '').split(' ').indexOf(want[k]) >= 0;
       });
       row.hidden = !show;
+      shown += show ? 1 : 0;
     });
+    count.textContent = shown + ' of ' + rows.length + ' shown';
+  }
+  boxes.forEach(function (box) {
+    box.disabled = false;
+    box.addEventListener('change', apply);
   });
-});
+  apply();
+})();
 </script>"""
 
 
+def _select(name: str, label: str, values: list[tuple[str, str]]) -> str:
+    """A filter box over the rows' ``data-<name>`` words; ``values`` are (word, shown text)."""
+    options = "".join(f"<option value=\"{escape(v)}\">{escape(text)}</option>" for v, text in values)
+    return (f"<label>{escape(label)} <select name=\"{name}\" disabled>"
+            f"<option value=\"\">all</option>{options}</select></label> ")
+
+
 def index_page(records: list[Record], failed: list[Failed]) -> str:
-    """The index: every letter with its decisions, and every input that failed with its reason."""
-    categories = sorted({i.category for r in records for i in r.items})
+    """The index: every letter with its decisions, and every input that failed with its reason.
 
-    def select(name: str, values: list[str]) -> str:
-        options = "".join(f"<option value=\"{escape(v)}\">{escape(v)}</option>" for v in values)
-        return (f"<label>{name.capitalize()} <select name=\"{name}\" disabled>"
-                f"<option value=\"\">all</option>{options}</select></label> ")
-
+    Filters (a script, no request): decision, category, layout, has warnings, and error.
+    """
     rows = []
     for r in records:
         decisions = " ".join(sorted({i.decision or "none" for i in r.items}))
         cats = " ".join(sorted({i.category for i in r.items}))
         summary = "; ".join(f"{i.service}: {(i.decision or 'no decision').capitalize()}" for i in r.items)
         rows.append(
-            f"<tr data-decision=\"{escape(decisions)}\" data-category=\"{escape(cats)}\" data-error=\"no\">"
+            f"<tr data-decision=\"{escape(decisions)}\" data-category=\"{escape(cats)}\" "
+            f"data-layout=\"{escape(r.layout)}\" data-warnings=\"{'yes' if r.warnings else 'no'}\" data-error=\"no\">"
             f"<td><a href=\"{_page_name(r)}\">{escape(r.case_number or r.doc_id)}</a></td>"
             f"<td>{escape(r.layout)}</td><td>{escape(summary)}</td><td>{escape('; '.join(r.warnings))}</td></tr>"
         )
     for f in failed:
         rows.append(
-            f"<tr data-decision=\"\" data-category=\"\" data-error=\"yes\" class=\"error\">"
-            f"<td>{escape(Path(f.path).name)}</td><td>error ({escape(f.stage)})</td><td></td>"
+            "<tr data-decision=\"\" data-category=\"\" data-layout=\"\" data-warnings=\"\" data-error=\"yes\" "
+            f"class=\"error\"><td>{escape(Path(f.path).name)}</td><td>error ({escape(f.stage)})</td><td></td>"
             f"<td>{escape(f.message)}</td></tr>"
         )
+    decisions = sorted({i.decision or "none" for r in records for i in r.items} | {"upheld", "overturned"})
+    filters = (
+        _select("decision", "Decision", [(d, "no decision" if d == "none" else d) for d in decisions])
+        + _select("category", "Category", [(c, c) for c in sorted({i.category for r in records for i in r.items})])
+        + _select("layout", "Layout", [(v, v) for v in sorted({r.layout for r in records})])
+        + _select("warnings", "Has warnings", [("yes", "yes"), ("no", "no")])
+        + _select("error", "Error", [("yes", "yes"), ("no", "no")])
+    )
     return (
         _head("IMR letters - review")
         + f"<main><h1>IMR letters ({len(records)} parsed, {len(failed)} failed)</h1>\n"
-        + "<div class=\"filters\">" + select("decision", ["upheld", "overturned"])
-        + select("category", categories) + select("error", ["yes", "no"]) + "</div>\n"
+        + f"<div class=\"filters\">{filters}<output id=\"shown\" aria-live=\"polite\"></output></div>\n"
         + "<table><thead><tr><th>Letter</th><th>Layout</th><th>Items and decisions</th>"
         + f"<th>Warnings or error</th></tr></thead><tbody>{''.join(rows)}</tbody></table></main>\n"
         + _FILTER_SCRIPT + "</body></html>\n"
@@ -225,7 +178,8 @@ def build_site(records: Iterable[Record], out: Path, failed: Optional[Iterable[F
     failed = list(failed or [])
     (out / "style.css").write_text(resources.files(__package__).joinpath("style.css").read_text(), encoding="utf-8")
     for record in records:
-        (out / _page_name(record)).write_text(letter_page(record), encoding="utf-8")
+        images = render_pages(record, out)
+        (out / _page_name(record)).write_text(letter_page(record, images), encoding="utf-8")
     index = out / "index.html"
     index.write_text(index_page(records, failed), encoding="utf-8")
     return index
