@@ -113,3 +113,16 @@ def test_run_safety_show_and_review_run_letters_in_an_isolated_worker(tmp_path, 
     review = CliRunner().invoke(app, ["review", str(folder), "--out", str(tmp_path / "site")])
     assert review.exit_code == 0, review.output
     assert "2 letters, 1 failed" in review.output  # the crash cost that letter only
+
+
+def test_run_safety_killed_run_prints_no_leaked_semaphore_warning(tmp_path):
+    folder = _folder(tmp_path, 8)
+    run = subprocess.Popen([sys.executable, "-m", "extractor", "run", str(folder), "--out", str(tmp_path / "out"),
+                            "--no-progress", "--workers", "2", "--batch-size", "1"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while not list((tmp_path / "out" / "_state").glob("part-*.json")) and time.time() < deadline:
+        time.sleep(0.1)  # kill once workers run (and hold semaphores)
+    run.kill()
+    _, err = run.communicate(timeout=60)  # the pipe closes when the resource tracker has cleaned up
+    assert "leaked semaphore" not in err, err[-1000:]

@@ -44,12 +44,25 @@ def pool_context(start_method: str):
     pipeline once; every worker forks from it with the pipeline built.
     """
     context = mp.get_context(start_method)
+    _quiet_resource_tracker()
     if start_method == "forkserver":
         from .deathsig import RUN_PID
 
         os.environ[RUN_PID] = str(os.getpid())  # the server checks it was started by this run
         context.set_forkserver_preload(["extractor.engines.worker"])
     return context
+
+
+# After a run is killed, multiprocessing's resource tracker frees the run's semaphores and warns
+# that they "leaked": they were freed, and the warning only alarms users. The tracker is a new
+# interpreter started later with this environment, so the filter reaches it (and nothing else).
+_TRACKER_WARNING = "ignore:resource_tracker:UserWarning"
+
+
+def _quiet_resource_tracker() -> None:
+    current = os.environ.get("PYTHONWARNINGS", "")
+    if _TRACKER_WARNING not in current:
+        os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [current, _TRACKER_WARNING]))
 
 
 def _worker_init(pids, log_level: int = logging.WARNING) -> None:
