@@ -97,7 +97,11 @@ def run(
     workers_force: bool = typer.Option(
         DEFAULTS.workers_force, "--workers-force", help="Allow more --workers than cores (each holds ~250 MB)."),
     engine: str = typer.Option("local", help="local (worker processes) or spark."),
-    master: str = typer.Option("local[*]", help="Spark master URL for --engine spark."),
+    master: Optional[str] = typer.Option(
+        None, help="Spark master URL for --engine spark [default: spark-submit's or spark-defaults.conf's, "
+                   "else local[*]]."),
+    spark_conf: List[str] = typer.Option(
+        [], "--spark-conf", metavar="KEY=VALUE", help="A Spark setting for --engine spark (repeatable)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each failed letter."),
     with_features: bool = typer.Option(False, "--features", help="Also write the features table (see 'features')."),
 ) -> None:
@@ -133,11 +137,18 @@ def run(
         raise typer.Exit(2)
 
     if engine == "spark":
-        from .engines.spark import run_spark
+        from .engines.spark import MasterUnreachable, run_spark
 
+        settings = {}
+        for item in spark_conf:
+            key, sep, value = item.partition("=")
+            if not sep or not key:
+                console.print(f"[red]error[/red] --spark-conf takes KEY=VALUE, not '{item}'")
+                raise typer.Exit(2)
+            settings[key] = value
         try:
-            summary = run_spark(inputs, out, options, master=master)
-        except (ValueError, DatasetBusy) as exc:
+            summary = run_spark(inputs, out, options, master=master, conf=settings)
+        except (ValueError, DatasetBusy, ClearFailed, MasterUnreachable) as exc:
             console.print(f"[red]error[/red] {exc}")
             raise typer.Exit(2)
         _finish_run(summary, out, fmt, with_features)
