@@ -355,9 +355,17 @@ def bench(
                               "worker start-up against the workers."),
     rss_sizes: str = typer.Option("", help="Archive sizes (e.g. 1000,10000,100000) for peak memory per "
                                   "worker [default: N]."),
+    engine: str = typer.Option("local", help="local (stages, baselines, worker processes) or spark (a standalone "
+                               "cluster on this machine: letters/s per worker count, driver and executor memory)."),
 ) -> None:
     """Benchmark letters/s against baselines measured in the same run, and peak memory."""
     _setup_logging(False)
+    if engine == "spark":
+        _bench_spark(letters, corpus, n, workers, rss_sizes)
+        return
+    if engine != "local":
+        console.print(f"[red]error[/red] unknown engine '{engine}'; choose local or spark")
+        raise typer.Exit(2)
     from .quality.bench import run_benchmark
 
     result = run_benchmark(corpus, n=n, real=real, workers=tuple(int(w) for w in workers.split(",")),
@@ -382,6 +390,30 @@ def bench(
         out.print(f"run of {row['letters']} letters (2 workers, fresh process): "
                   f"{row['letters'] / row['seconds']:.1f} letters/s, "
                   f"peak RSS main {row['main_mb']:.0f} MB, largest worker {row['worker_mb']:.0f} MB")
+
+
+def _bench_spark(letters: str, corpus: Path, n: int, workers: str, rss_sizes: str) -> None:
+    """``bench --engine spark``: the figures of :func:`extractor.quality.bench_spark.spark_benchmark`."""
+    from .quality.bench_spark import spark_benchmark
+
+    sizes = tuple(int(x) for x in rss_sizes.split(",")) if rss_sizes else ()
+    result = spark_benchmark(n=n, workers=tuple(int(w) for w in workers.split(",")), sizes=sizes,
+                             letters=letters, corpus=corpus)
+    out = Console()
+    out.print(f"imr-extract bench --engine spark: {n} {letters} PDFs; a standalone cluster on this machine, "
+              "1 core and 1 GB per worker; peak memory (VmHWM) in MB")
+    for row in result["workers"] + result["sizes"]:
+        what = f"Spark, {row['workers']} worker(s), {row['letters']} letters"
+        out.print(f"{what}: {row['seconds']:.1f} s, {row['letters'] / row['seconds']:.1f} letters/s; "
+                  f"driver Python {row['driver_python_mb']:.0f}, driver JVM {row['driver_jvm_mb']:.0f}, "
+                  f"largest executor JVM {row['executor_jvm_mb']:.0f}, "
+                  f"largest executor Python {row['executor_python_mb']:.0f}")
+    for row in result["local"]:
+        out.print(f"local engine, {row['workers']} worker(s), {row['letters']} letters: {row['seconds']:.1f} s, "
+                  f"{row['letters'] / row['seconds']:.1f} letters/s")
+    rates = {row["workers"]: row["letters"] / row["seconds"] for row in result["workers"]}
+    if 1 in rates and 2 in rates:
+        out.print(f"Spark 2 workers / 1 worker: {rates[2] / rates[1]:.2f}")
 
 
 @app.command()
