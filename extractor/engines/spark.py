@@ -289,7 +289,7 @@ def _commit(spark, chunk: list[Listed], out: Path, part: int, options: RunOption
     from pyspark.sql import functions as F
 
     staging = out / f"{STAGING_PREFIX}{part:05d}"
-    raw = str(staging / "raw")
+    raw = _file_uri(staging / "raw")
     local = [(i, f.shown, os.fsencode(f.source), None) for i, f in enumerate(chunk) if not f.problem and not f.remote]
     remote = {f.source: (i, f.shown) for i, f in enumerate(chunk) if not f.problem and f.remote}
     tasks = _task_frame(spark, local, remote)
@@ -297,7 +297,7 @@ def _commit(spark, chunk: list[Listed], out: Path, part: int, options: RunOption
     if tasks is not None:
         count = partitions or max(1, min(len(local) + len(remote), 2 * spark.sparkContext.defaultParallelism))
         tasks.repartition(count).mapInPandas(extract_partition(options.letter), OUTPUT_SCHEMA).write.parquet(raw)
-        for row in spark.read.parquet(raw).where(F.col("table").isin("file", "task")).collect():
+        for row in _read_raw(spark, raw).where(F.col("table").isin("file", "task")).collect():
             data = json.loads(row["row"])
             if row["table"] == "file":
                 results[row["file"]] = data
@@ -319,7 +319,7 @@ def _commit(spark, chunk: list[Listed], out: Path, part: int, options: RunOption
         paths.append(listed.given)
         doc_ids.append((doc_id or "") if kept else "")
     summary.inputs += len(chunk)
-    rows = spark.read.parquet(raw) if tasks is not None else None
+    rows = _read_raw(spark, raw) if tasks is not None else None
     if extras:
         made = spark.createDataFrame(extras, OUTPUT_SCHEMA)
         rows = made if rows is None else rows.unionByName(made)
@@ -328,7 +328,7 @@ def _commit(spark, chunk: list[Listed], out: Path, part: int, options: RunOption
     files = max(1, math.ceil(len(chunk) / FILES_PER_PART_FILE))
     for table in TABLES:
         frame = rows.where(F.col("table") == table).select(F.from_json("row", _ddl(table)).alias("r")).select("r.*")
-        _write(frame.coalesce(files), str(staging / table), options.fmt)
+        _write(frame.coalesce(files), _file_uri(staging / table), options.fmt)
     for table in TABLES:
         written = sorted((staging / table).glob("part-*"))
         if not written:
@@ -338,6 +338,15 @@ def _commit(spark, chunk: list[Listed], out: Path, part: int, options: RunOption
     commit_part(out, part, paths, doc_ids)  # the part counts from here on (see dataset.state)
     shutil.rmtree(staging, ignore_errors=True)
     return peaks
+
+
+def _file_uri(path: Path) -> str:
+    """``path`` for Spark's readers and writers: on a cluster a bare path means its default file system (HDFS)."""
+    return "file://" + os.path.abspath(path)
+
+
+def _read_raw(spark, uri: str):
+    return spark.read.option("__globPaths__", "false").parquet(uri)  # an --out named "[x]" is not a pattern
 
 
 def _task_frame(spark, local: list, remote: dict):
