@@ -177,3 +177,14 @@ def test_spark_check_master_reads_every_address_of_a_url():
     assert failed.value.args[0].count(str(port)) >= 3
     engine.check_master("local[2]")  # nothing to reach
     engine.check_master("yarn")
+
+
+def test_spark_csv_and_jsonl_datasets_equal_the_local_ones(tmp_path, monkeypatch):
+    letters = _distinct_letters(tmp_path / "letters", 4)
+    (letters / "copy.txt").write_bytes((letters / "letter-002.txt").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    for fmt in ("csv", "jsonl"):
+        run_local(["letters"], tmp_path / f"local-{fmt}", workers=1, fmt=fmt)
+        engine.run_spark(["letters"], tmp_path / f"spark-{fmt}", fmt=fmt, conf=QUIET)
+        assert_same_dataset(tmp_path / f"local-{fmt}", tmp_path / f"spark-{fmt}")
+        assert {p.suffix for p in (tmp_path / f"spark-{fmt}" / "items").iterdir()} == {f".{fmt}"}
