@@ -102,7 +102,11 @@ def run(
     workers_force: bool = typer.Option(
         DEFAULTS.workers_force, "--workers-force", help="Allow more --workers than cores (each holds ~250 MB)."),
     engine: str = typer.Option("local", help="local (worker processes) or spark."),
-    master: str = typer.Option("local[*]", help="Spark master URL for --engine spark."),
+    master: Optional[str] = typer.Option(
+        None, help="Spark master URL for --engine spark [default: spark-submit's or spark-defaults.conf's, "
+                   "else local[*]]."),
+    spark_conf: List[str] = typer.Option(
+        [], "--spark-conf", metavar="KEY=VALUE", help="A Spark setting for --engine spark (repeatable)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each failed letter."),
     with_features: bool = typer.Option(False, "--features", help="Also write the features table (see 'features')."),
     csv_raw: bool = typer.Option(DEFAULTS.csv_raw, "--csv-raw", help=CSV_RAW_HELP),
@@ -139,11 +143,18 @@ def run(
         raise typer.Exit(2)
 
     if engine == "spark":
-        from .engines.spark import run_spark
+        from .engines.spark import MasterUnreachable, run_spark
 
+        settings = {}
+        for item in spark_conf:
+            key, sep, value = item.partition("=")
+            if not sep or not key:
+                console.print(f"[red]error[/red] --spark-conf takes KEY=VALUE, not '{item}'")
+                raise typer.Exit(2)
+            settings[key] = value
         try:
-            summary = run_spark(inputs, out, options, master=master)
-        except (ValueError, DatasetBusy) as exc:
+            summary = run_spark(inputs, out, options, master=master, conf=settings)
+        except (ValueError, DatasetBusy, OutFolderRefused, MasterUnreachable) as exc:
             console.print(f"[red]error[/red] {exc}")
             raise typer.Exit(2)
         _finish_run(summary, out, options, with_features)
@@ -397,9 +408,17 @@ def bench(
                               "worker start-up against the workers."),
     rss_sizes: str = typer.Option("", help="Archive sizes (e.g. 1000,10000,100000) for peak memory per "
                                   "worker [default: N]."),
+    engine: str = typer.Option("local", help="local (stages, baselines, worker processes) or spark (a standalone "
+                               "cluster on this machine: letters/s per worker count, driver and executor memory)."),
 ) -> None:
     """Benchmark letters/s against baselines measured in the same run, and peak memory."""
     _setup_logging(False)
+    if engine == "spark":
+        _bench_spark(letters, corpus, n, workers, rss_sizes)
+        return
+    if engine != "local":
+        console.print(f"[red]error[/red] unknown engine '{engine}'; choose local or spark")
+        raise typer.Exit(2)
     from .quality.bench import run_benchmark
 
     if corpus is None and Path("corpora").is_dir():
@@ -432,6 +451,30 @@ def bench(
         out.print(f"run of {row['letters']} letters (2 workers, fresh process): "
                   f"{row['letters'] / row['seconds']:.1f} letters/s, "
                   f"peak RSS main {row['main_mb']:.0f} MB, largest worker {row['worker_mb']:.0f} MB")
+
+
+def _bench_spark(letters: str, corpus: Path, n: int, workers: str, rss_sizes: str) -> None:
+    """``bench --engine spark``: the figures of :func:`extractor.quality.bench_spark.spark_benchmark`."""
+    from .quality.bench_spark import spark_benchmark
+
+    sizes = tuple(int(x) for x in rss_sizes.split(",")) if rss_sizes else ()
+    result = spark_benchmark(n=n, workers=tuple(int(w) for w in workers.split(",")), sizes=sizes,
+                             letters=letters, corpus=corpus)
+    out = Console()
+    out.print(f"imr-extract bench --engine spark: {n} {letters} PDFs; a standalone cluster on this machine, "
+              "1 core and 1 GB per worker; peak memory (VmHWM) in MB")
+    for row in result["workers"] + result["sizes"]:
+        what = f"Spark, {row['workers']} worker(s), {row['letters']} letters"
+        out.print(f"{what}: {row['seconds']:.1f} s, {row['letters'] / row['seconds']:.1f} letters/s; "
+                  f"driver Python {row['driver_python_mb']:.0f}, driver JVM {row['driver_jvm_mb']:.0f}, "
+                  f"largest executor JVM {row['executor_jvm_mb']:.0f}, "
+                  f"largest executor Python {row['executor_python_mb']:.0f}")
+    for row in result["local"]:
+        out.print(f"local engine, {row['workers']} worker(s), {row['letters']} letters: {row['seconds']:.1f} s, "
+                  f"{row['letters'] / row['seconds']:.1f} letters/s")
+    rates = {row["workers"]: row["letters"] / row["seconds"] for row in result["workers"]}
+    if 1 in rates and 2 in rates:
+        out.print(f"Spark 2 workers / 1 worker: {rates[2] / rates[1]:.2f}")
 
 
 @app.command()

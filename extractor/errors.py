@@ -28,6 +28,8 @@ class Errors:
     E020 = "letter text has {chars:,} characters, over the {limit:,} one letter can have (split the file first)"
     E021 = "cannot read folder: {reason}"
     E016 = "span {index} {span} cannot be given ConText flags: {reason}"
+    # A run that cannot start, not an errors row.
+    E022 = "cannot reach the Spark master {master}: {reason} (a --master URL must name a running master)"
     E015 = ("out of memory while {step}: reading this file needed more than {limit} "
             "(a damaged or oversized PDF or scan)")
 

@@ -16,6 +16,28 @@ REAL = SHARED / "real" / "dev"
 DATA = Path(__file__).parent / "data"
 
 
+def assert_same_dataset(expected: Path, got: Path, path=None, tables=None) -> None:
+    """Two datasets hold the same tables cell by cell: columns, dtypes and rows (in any order).
+
+    ``path`` maps the ``path`` column of ``got`` before the comparison (URIs to paths);
+    ``tables`` names the tables to compare (default: all four).
+    """
+    import pandas as pd
+
+    from extractor.dataset import read_table
+    from extractor.dataset.schema import TABLES
+
+    for table in tables or TABLES:
+        a, b = read_table(expected, table), read_table(got, table)
+        if path is not None and "path" in b:
+            b["path"] = b["path"].map(path)
+        assert list(a.columns) == list(TABLES[table]) == list(b.columns), table
+        assert len(a) == len(b), (table, len(a), len(b))
+        a = a.sort_values(list(a.columns)).reset_index(drop=True)
+        b = b.sort_values(list(b.columns)).reset_index(drop=True)
+        pd.testing.assert_frame_equal(a, b, check_dtype=True, obj=table)
+
+
 def require(present: bool, what: str) -> None:
     """Skip a test whose prerequisite is missing; under CI a missing one fails the run instead.
 

@@ -52,8 +52,8 @@ def test_options_spark_refuses_what_it_cannot_honour(tmp_path):
     from extractor.engines.spark import run_spark
 
     # Refused before a Spark session starts: no Java needed for this check.
-    with pytest.raises(ValueError, match="cannot honour: resume"):
-        run_spark([str(tmp_path)], tmp_path / "out", RunOptions(resume=True))
+    with pytest.raises(ValueError, match="cannot honour: workers"):
+        run_spark([str(tmp_path)], tmp_path / "out", RunOptions(workers=2, resume=True))
 
 
 def test_options_workers_are_capped_at_the_cores_unless_forced():

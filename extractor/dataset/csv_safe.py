@@ -18,7 +18,7 @@ import pandas as pd
 
 # A cell starting with one of these, possibly after quotes that were already there: quoting
 # those too (one more quote) keeps restore() the exact inverse of neutralize().
-_RISKY = re.compile(r"'*[=+\-@\t\r]")
+RISKY_CELL = re.compile(r"'*[=+\-@\t\r]")
 _NEUTRALIZED = re.compile(r"'+[=+\-@\t\r]")
 
 
@@ -28,7 +28,7 @@ def safe_cell(value: Any) -> Any:
     Only strings change: numbers (negative ones included), booleans and missing values are
     returned as they are.
     """
-    if isinstance(value, str) and _RISKY.match(value):
+    if isinstance(value, str) and RISKY_CELL.match(value):
         return "'" + value
     return value
 

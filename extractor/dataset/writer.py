@@ -107,6 +107,11 @@ def _empty_buffer() -> dict[str, dict[str, list]]:
     return {table: {name: [] for name in columns} for table, columns in TABLES.items()}
 
 
+def write_empty_part(table: str, path: Path, fmt: str) -> None:
+    """Write ``path``: a part of ``table`` with its columns and no rows (moved into place atomically)."""
+    _write({name: [] for name in TABLES[table]}, table, path, fmt)
+
+
 def _write(columns: dict[str, list], table: str, path: Path, fmt: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     names = list(TABLES[table])

@@ -20,7 +20,7 @@ from ..options import RunOptions
 from .inputs import expand_inputs
 from .letter_job import process_path
 from .pool import pool_results
-from .summary import RunSummary
+from .summary import RunSummary, count_file
 
 log = logging.getLogger("extractor")
 
@@ -105,22 +105,7 @@ def _run(inputs: Iterable[str], out: Path, options: RunOptions,
 
 def _account(summary: RunSummary, writer: DatasetWriter, seen: set[str], result) -> None:
     path, doc_id, rows = result
-    letters, errors = rows.get("letters", []), rows.get("errors", [])
-    if letters:
-        if doc_id in seen:
-            summary.duplicates += 1  # identical bytes: the same file filed twice
-            writer.add({}, path, "")
-            return
-        seen.add(doc_id)
-        if len(letters) + len(errors) > 1:
-            summary.bundles += 1
-    for letter in letters:
-        summary.letters += 1
-        summary.items += letter["n_items"]
-        summary.upheld += letter["n_upheld"]
-        summary.overturned += letter["n_overturned"]
-        summary.mentions += letter["n_mentions"]
-        summary.layouts[letter["layout"]] += 1
-    for error in errors:
-        summary.note_error(error)
+    if not count_file(summary, seen, doc_id, rows):
+        writer.add({}, path, "")  # identical bytes: the same file filed twice
+        return
     writer.add({table: rows.get(table, []) for table in ("letters", "items", "mentions", "errors")}, path, doc_id or "")

@@ -42,3 +42,29 @@ class RunSummary:
     def rate(self) -> float:
         """Letters per second."""
         return (self.letters + self.errors) / self.seconds if self.seconds else 0.0
+
+
+def count_file(summary: RunSummary, seen: set[str], doc_id: Optional[str], rows: dict) -> bool:
+    """Count one file's result; False when its letters are a duplicate (rows to drop).
+
+    ``seen`` holds the doc ids of the files kept so far: a file whose bytes match one of them is
+    the same letter filed twice. Every engine counts through here, so their summaries agree.
+    """
+    letters, errors = rows.get("letters", []), rows.get("errors", [])
+    if letters:
+        if doc_id in seen:
+            summary.duplicates += 1
+            return False
+        seen.add(doc_id)
+        if len(letters) + len(errors) > 1:
+            summary.bundles += 1
+    for letter in letters:
+        summary.letters += 1
+        summary.items += letter["n_items"]
+        summary.upheld += letter["n_upheld"]
+        summary.overturned += letter["n_overturned"]
+        summary.mentions += letter["n_mentions"]
+        summary.layouts[letter["layout"]] += 1
+    for error in errors:
+        summary.note_error(error)
+    return True
