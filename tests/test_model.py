@@ -99,7 +99,7 @@ def test_cli_train_writes_model_card_and_plot_then_predicts(tmp_path, corpus_dat
     bundle = load_model(model)
     card = (tmp_path / "decision.md").read_text()
     auc = bundle["metrics"]["model"]["roc_auc"]
-    assert f"| model | {auc:.3f} |" in card
+    assert f"| model | {auc:.3f} (" in card  # with its 95% interval
     assert "majority baseline" in card and "grouped by case" in card
     assert f"{bundle['data']['items']} disputed items" in card
     plot = tmp_path / "decision.calibration.png"

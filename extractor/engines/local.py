@@ -57,19 +57,8 @@ def _run(inputs: Iterable[str], out: Path, options: RunOptions,
          on_result: Optional[Callable[[RunSummary], None]]) -> RunSummary:
     started = time.perf_counter()
     summary = RunSummary()
-    if options.resume:
-        found = written_format(out)
-        if found and found != options.fmt:  # parts of two formats would make one unreadable table
-            raise OutFolderRefused(f"{out} holds a {found} dataset; resume it with --format {found}")
-        done_paths, seen, first_part = load_state(out)
-        summary.resumed = len(done_paths)
-    else:
-        try:
-            clear_state(out)
-        except OSError as exc:
-            raise OutFolderRefused(f"cannot remove the previous run's tables in {out}: {exc.strerror} "
-                                   f"({exc.filename}); nothing was written: fix the folder and run again") from exc
-        done_paths, seen, first_part = set(), set(), 0
+    done_paths, seen, first_part = open_state(out, options)
+    summary.resumed = len(done_paths) if options.resume else 0
     writer = DatasetWriter(out, fmt=options.fmt, batch_size=options.batch_size, start_part=first_part,
                            csv_raw=options.csv_raw)
 
@@ -101,6 +90,26 @@ def _run(inputs: Iterable[str], out: Path, options: RunOptions,
     summary.worker_peak_mb = peak[0]
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def open_state(out: Path, options: RunOptions) -> tuple[set[str], set[str], int]:
+    """Where a run into ``out`` starts: the paths and doc ids committed, and the next part number.
+
+    With ``resume``, the committed state (in the dataset's own format only); without it, the
+    previous run's tables are removed first (manifests first, see ``dataset.state.clear``).
+    Every engine starts through here.
+    """
+    if options.resume:
+        found = written_format(out)
+        if found and found != options.fmt:  # parts of two formats would make one unreadable table
+            raise OutFolderRefused(f"{out} holds a {found} dataset; resume it with --format {found}")
+        return load_state(out)
+    try:
+        clear_state(out)
+    except OSError as exc:
+        raise OutFolderRefused(f"cannot remove the previous run's tables in {out}: {exc.strerror} "
+                               f"({exc.filename}); nothing was written: fix the folder and run again") from exc
+    return set(), set(), 0
 
 
 def _account(summary: RunSummary, writer: DatasetWriter, seen: set[str], result) -> None:

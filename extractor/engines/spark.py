@@ -29,8 +29,7 @@ from urllib.parse import unquote, urlsplit
 from ..dataset.csv_safe import RISKY_CELL
 from ..dataset.rows import display_path, error_row
 from ..dataset.schema import TABLES
-from ..dataset.state import STATE_DIR, commit_part, load_state, run_lock
-from ..dataset.state import clear as clear_state
+from ..dataset.state import STATE_DIR, commit_part, run_lock
 from ..dataset.writer import DatasetWriter, write_empty_part
 from ..errors import Errors
 from ..options import RunOptions
@@ -176,22 +175,14 @@ def _session(master: Optional[str], conf: dict):
 
 def _run_spark(inputs: Iterable[str], out: Path, options: RunOptions, master: Optional[str], partitions: int,
                conf: dict) -> RunSummary:
-    from .local import OutFolderRefused
+    from .local import open_state
 
     started = time.perf_counter()
     spark, owned = _session(master, conf)  # before the old tables go: a bad master costs nothing
     try:
         summary = RunSummary()
-        if options.resume:
-            done_paths, seen, part = load_state(out)
-            summary.resumed = len(done_paths)
-        else:
-            try:
-                clear_state(out)
-            except OSError as exc:
-                raise OutFolderRefused(f"cannot remove the previous run's tables in {out}: {exc.strerror} "
-                                  f"({exc.filename}); nothing was written: fix the folder and run again") from exc
-            done_paths, seen, part = set(), set(), 0
+        done_paths, seen, part = open_state(out, options)
+        summary.resumed = len(done_paths) if options.resume else 0
         for staging in out.glob(f"{STAGING_PREFIX}*"):
             shutil.rmtree(staging, ignore_errors=True)  # a killed run's part in the making
         # From here on readers see committed parts only, even of a first run killed mid-move.
