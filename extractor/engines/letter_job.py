@@ -45,20 +45,32 @@ def _on_alarm(signum, frame):  # pragma: no cover - called by the OS
 
 
 def process_path(path: str, options: LetterOptions = LetterOptions()) -> FileResult:
-    """Read and extract one file; return ``(path, doc_id, rows)`` and never raise."""
-    return process_path_bytes(path, None, options)
+    """Read and extract one file; return ``(path, doc_id of the file, rows)`` and never raise.
+
+    The rows are one ``letters`` row per letter the file holds (with its items and mentions),
+    or ``errors`` rows.
+    """
+    doc_id, letters = _read_and_extract(path, options)
+    return path, doc_id, _rows(path, letters, doc_id)
 
 
-def process_path_bytes(path: str, data: Optional[bytes],
-                       options: LetterOptions = LetterOptions()) -> FileResult:
-    """Extract the letters of one file (bytes given, or read from ``path``); never raise.
+def extract_path(path: str, options: LetterOptions = LetterOptions()) -> list:
+    """The letters of one file as records (or ``ExtractionError`` values), under ``options``' limits.
 
-    Returns ``(path, doc_id of the file, rows)``: one ``letters`` row per letter the file holds,
-    or ``errors`` rows. ``options.memory_limit`` (MB) caps what reading the file may map (see
+    What ``show`` and ``review`` print: records, not rows. Never raises.
+    """
+    return _read_and_extract(path, options)[1]
+
+
+def _read_and_extract(path: str, options: LetterOptions) -> tuple[Optional[str], list]:
+    """``(doc_id of the file, its letters)``: records, or ``ExtractionError`` values; never raises.
+
+    ``options.memory_limit`` (MB) caps what reading the file may map (see
     :mod:`extractor.reading.limits`); ``options.time_limit`` (s) caps the whole file.
     """
     doc_id = None
     stage = {"now": "read"}
+    shown = display_path(path)
     time_limit = options.time_limit
     # A signal handler can only be set from the main thread (where workers run letters).
     use_alarm = (time_limit > 0 and hasattr(signal, "setitimer")
@@ -67,38 +79,33 @@ def process_path_bytes(path: str, data: Optional[bytes],
         signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, time_limit)
     try:
-        if data is None:
-            problem = check_file(path, options.max_file_mb)
-            if problem:
-                return path, None, {"errors": [error_row(path, "read", problem.code, problem.message)]}
-            with memory_budget(options.memory_limit):  # reading the bytes counts against the budget
-                data = Path(path).read_bytes()
+        problem = check_file(path, options.max_file_mb)
+        if problem:
+            return None, [ExtractionError("read", problem.code, problem.message)]
+        with memory_budget(options.memory_limit):  # reading the bytes counts against the budget
+            data = Path(path).read_bytes()
         doc_id = bytes_id(data) if data else None
-        letters = extract_letters(data, path=display_path(path), pdf_backend=options.pdf_backend, ocr=options.ocr,
+        letters = extract_letters(data, path=shown, pdf_backend=options.pdf_backend, ocr=options.ocr,
                                   memory_limit=options.memory_limit,
                                   on_stage=lambda name: stage.update(now=name))
-        if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        return path, doc_id, _rows(path, letters)
+        return doc_id, letters
     except ExtractionError as exc:
-        log.info("letter failed: path=%s stage=%s error=%s", path, exc.stage, exc.code)
-        return path, doc_id, {"errors": [error_row(path, exc.stage, exc.code, exc.message, doc_id)]}
+        log.info("letter failed: path=%s stage=%s error=%s", shown, exc.stage, exc.code)
+        return doc_id, [exc]
     except LetterTimeout:
         step = stage["now"]
-        log.warning("letter timed out: path=%s step=%s", path, step)
+        log.warning("letter timed out: path=%s step=%s", shown, step)
         message = Errors.E010.format(seconds=time_limit, step=STEPS[step])
         # OCR is part of reading the file; the stage column says read or nlp.
-        where = "nlp" if step == "nlp" else "read"
-        return path, doc_id, {"errors": [error_row(path, where, "E010", message, doc_id)]}
+        return doc_id, [ExtractionError("nlp" if step == "nlp" else "read", "E010", message)]
     except MemoryError:
-        limit = Errors.E015.format(step=STEPS["read"], limit=f"the --memory-limit of {options.memory_limit:.0f} MB")
-        return path, doc_id, {"errors": [error_row(path, "read", "E015", limit, doc_id)]}
+        limit = f"the --memory-limit of {options.memory_limit:.0f} MB"
+        return doc_id, [ExtractionError("read", "E015", Errors.E015.format(step=STEPS["read"], limit=limit))]
     except OSError as exc:
-        return path, doc_id, {"errors": [error_row(path, "read", "E002", f"cannot read file: {exc.strerror}", doc_id)]}
+        return doc_id, [ExtractionError("read", "E002", f"cannot read file: {exc.strerror}")]
     except Exception as exc:  # a bug must cost one letter, never the run
-        log.exception("unexpected failure: path=%s", path)
-        message = f"unexpected failure: {type(exc).__name__}"
-        return path, doc_id, {"errors": [error_row(path, "extract", "E009", message, doc_id)]}
+        log.exception("unexpected failure: path=%s", shown)
+        return doc_id, [ExtractionError("extract", "E009", f"unexpected failure: {type(exc).__name__}")]
     finally:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -121,53 +128,19 @@ def peak_memory_mb() -> Optional[float]:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
-def _rows(path: str, letters: list) -> dict[str, list[dict]]:
-    """The table rows of a file's letters: records as rows, a bundle's failed letter as an error."""
+def _rows(path: str, letters: list, doc_id: Optional[str]) -> dict[str, list[dict]]:
+    """The table rows of a file's letters: records as rows, a failed letter (or file) as an error.
+
+    A failed letter of a file holding several has its own doc id; a failed file has the
+    file's (when its bytes could be read).
+    """
     rows: dict[str, list[dict]] = {"letters": [], "items": [], "mentions": [], "errors": []}
     for letter in letters:
         if isinstance(letter, Record):
             part = rows_of(letter)
         else:
-            part = {"errors": [error_row(path, letter.stage, letter.code, letter.message, letter.doc_id)]}
+            part = {"errors": [error_row(path, letter.stage, letter.code, letter.message, letter.doc_id or doc_id)]}
         for table, table_rows in part.items():
             rows[table].extend(table_rows)
     return rows
 
-
-def extract_path(path: str, options: LetterOptions = LetterOptions()) -> list:
-    """The letters of one file as records (or ``ExtractionError`` values), under ``options``' limits.
-
-    What ``show`` and ``review`` print: records, not rows. Never raises.
-    """
-    time_limit = options.time_limit
-    use_alarm = (time_limit > 0 and hasattr(signal, "setitimer")
-                 and threading.current_thread() is threading.main_thread())
-    stage = {"now": "read"}
-    if use_alarm:
-        signal.signal(signal.SIGALRM, _on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, time_limit)
-    try:
-        problem = check_file(path, options.max_file_mb)
-        if problem:
-            return [ExtractionError("read", problem.code, problem.message)]
-        with memory_budget(options.memory_limit):
-            data = Path(path).read_bytes()
-        return extract_letters(data, path=display_path(path), pdf_backend=options.pdf_backend, ocr=options.ocr,
-                               memory_limit=options.memory_limit, on_stage=lambda name: stage.update(now=name))
-    except ExtractionError as exc:
-        return [exc]
-    except LetterTimeout:
-        step = stage["now"]
-        return [ExtractionError("nlp" if step == "nlp" else "read", "E010",
-                                Errors.E010.format(seconds=time_limit, step=STEPS[step]))]
-    except MemoryError:
-        limit = f"the --memory-limit of {options.memory_limit:.0f} MB"
-        return [ExtractionError("read", "E015", Errors.E015.format(step=STEPS["read"], limit=limit))]
-    except OSError as exc:
-        return [ExtractionError("read", "E002", f"cannot read file: {exc.strerror}")]
-    except Exception as exc:  # a bug must cost one letter
-        log.exception("unexpected failure: path=%s", display_path(path))
-        return [ExtractionError("extract", "E009", f"unexpected failure: {type(exc).__name__}")]
-    finally:
-        if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, 0)

@@ -22,8 +22,8 @@ from itertools import islice
 from typing import Iterable, Iterator, Optional
 
 from ..dataset.rows import display_path, error_row
-from ..errors import STEPS, Errors
-from ..options import LetterOptions
+from ..errors import STEPS, Errors, ExtractionError
+from ..options import LetterOptions, RunOptions
 from .letter_job import FileResult, extract_path, process_path, process_paths
 
 log = logging.getLogger("extractor")
@@ -149,23 +149,31 @@ def stuck_after(time_limit: float) -> Optional[float]:
     return time_limit + max(_STUCK_GRACE, time_limit / 4) if time_limit > 0 else None
 
 
-def _stuck(path: str, time_limit: float) -> FileResult:
-    message = Errors.E010.format(seconds=stuck_after(time_limit), step=STEPS["stuck"])
-    return path, None, {"errors": [error_row(path, "extract", "E010", message)]}
+def _supervised(pool: "WorkerPool", job, path: str, options: LetterOptions):
+    """``job(path, options)`` in ``pool``'s worker; a crash or a hang there becomes an ``ExtractionError``.
+
+    A hung worker is killed here; after either failure the pool is spent and the caller starts
+    another.
+    """
+    try:
+        return pool.submit(job, path, options).result(timeout=stuck_after(options.time_limit))
+    except BrokenProcessPool:
+        log.warning("worker crashed: path=%s", display_path(path))
+        return ExtractionError("extract", "E012", Errors.E012)
+    except FuturesTimeout:
+        log.warning("worker stuck: path=%s", display_path(path))
+        pool.kill()
+        return ExtractionError("extract", "E010",
+                               Errors.E010.format(seconds=stuck_after(options.time_limit), step=STEPS["stuck"]))
 
 
 def _isolated(path: str, context, options: LetterOptions) -> FileResult:
     """Run one letter alone in a fresh worker; a crash or a hang there is that letter's fault."""
     solo = WorkerPool(1, context, build_pipeline=False)
-    try:
-        result = solo.submit(process_path, path, options).result(timeout=stuck_after(options.time_limit))
-    except BrokenProcessPool:
-        log.warning("worker crashed: path=%s", path)
-        result = path, None, {"errors": [error_row(path, "extract", "E012", Errors.E012)]}
-    except FuturesTimeout:
-        log.warning("worker stuck: path=%s", path)
+    result = _supervised(solo, process_path, path, options)
+    if isinstance(result, ExtractionError):
         solo.kill()
-        return _stuck(path, options.time_limit)
+        return path, None, {"errors": [error_row(path, result.stage, result.code, result.message)]}
     solo.shutdown()
     return result
 
@@ -264,23 +272,13 @@ def isolated_records(paths: Iterable[str], options: LetterOptions, start_method:
     limit's signal cannot reach costs that letter (an ``ExtractionError`` in place of its
     letters), as in a run; the worker is replaced and the next file goes on.
     """
-    from ..errors import ExtractionError
-
-    context = pool_context(start_method or ("fork" if "fork" in mp.get_all_start_methods() else "spawn"))
+    context = pool_context(RunOptions(start_method=start_method).start)  # the start method's one home
     pool = WorkerPool(1, context)
     try:
         for path in paths:
-            try:
-                letters = pool.submit(extract_path, path, options).result(timeout=stuck_after(options.time_limit))
-            except BrokenProcessPool:
-                log.warning("worker crashed: path=%s", display_path(path))
-                letters = [ExtractionError("extract", "E012", Errors.E012)]
-                pool.kill()
-                pool = WorkerPool(1, context)
-            except FuturesTimeout:
-                log.warning("worker stuck: path=%s", display_path(path))
-                message = Errors.E010.format(seconds=stuck_after(options.time_limit), step=STEPS["stuck"])
-                letters = [ExtractionError("extract", "E010", message)]
+            letters = _supervised(pool, extract_path, path, options)
+            if isinstance(letters, ExtractionError):
+                letters = [letters]
                 pool.kill()
                 pool = WorkerPool(1, context)
             yield path, letters
