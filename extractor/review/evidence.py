@@ -16,7 +16,9 @@ from functools import lru_cache
 from typing import Iterator, Optional
 
 from ..dates import find_dates
-from ..rule_files import DiagnosesRules, HeaderRules, PatientRules
+from ..recognizers import clinical as clinical_reader
+from ..recognizers import header as header_reader
+from ..recognizers import patient as patient_reader
 from ..types import Record
 
 DATE_FIELDS = ("injury", "ur_denial", "assigned", "decision", "application_received")
@@ -38,23 +40,14 @@ class Evidence:
 
 @lru_cache(maxsize=1)
 def _rules() -> dict:
-    header, patient, diagnoses = HeaderRules.load(), PatientRules.load(), DiagnosesRules.load()
-    flags = re.IGNORECASE | re.MULTILINE
-    return {
-        "case_label": [re.compile(p, flags) for p in header.case_number.labels],
-        "case_value": re.compile(header.case_number.value),
-        "dates": {k: [re.compile(p, flags) for p in v] for k, v in header.dates.items()},
-        "distance": header.max_value_distance,
-        "narrative": {"injury": [re.compile(p, re.IGNORECASE) for p in header.narrative_dates.injury],
-                      "ur_denial": [re.compile(p, re.IGNORECASE) for p in header.narrative_dates.ur_denial]},
-        "narrative_distance": header.narrative_dates.max_distance,
-        "age": re.compile(patient.age, re.IGNORECASE),
-        "sex": {k: re.compile(rf"\b(?:{v})\b", re.IGNORECASE) for k, v in patient.sex.items()},
-        "sex_cue": re.compile(patient.sex_cue, re.IGNORECASE),
-        "shorthand": re.compile(patient.sex_shorthand),
-        "shorthand_letters": patient.sex_shorthand_letters,
-        "dx_cue": re.compile("|".join(f"(?:{p})" for p in diagnoses.cues), re.IGNORECASE),
-    }
+    # The patterns the recognizers compiled from the rule files, so a span is looked for with
+    # exactly what the value was read with.
+    header, patient, clinical = header_reader._rules(), patient_reader._rules(), clinical_reader._rules()
+    return {**{k: header[k] for k in ("case_label", "case_value", "dates", "distance", "narrative",
+                                        "narrative_distance")},
+            "age": patient["age"], "sex": patient["sex"], "sex_cue": patient["cue"],
+            "shorthand": patient["shorthand"], "shorthand_letters": patient["shorthand_letters"],
+            "dx_cue": clinical["dx_cue"]}
 
 
 def _labelled_date(text: str, name: str, iso: str) -> Optional[tuple[int, int]]:
