@@ -81,14 +81,20 @@ def test_run_safety_kill_during_start_up_leaves_no_process(tmp_path):
         assert not _marked(marker), f"attempt {attempt}: processes outlived the killed run"
 
 
-def test_run_safety_sigint_says_how_to_resume(tmp_path):
+def _run_under_way(tmp_path, workers: int) -> subprocess.Popen:
+    """``imr-extract run`` of 8 letters in a child process, returned once it has committed a batch."""
     folder = _folder(tmp_path, 8)
     run = subprocess.Popen([sys.executable, "-m", "extractor", "run", str(folder), "--out", str(tmp_path / "out"),
-                            "--no-progress", "--workers", "1", "--batch-size", "1"],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            "--no-progress", "--workers", str(workers), "--batch-size", "1"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 120
     while not list((tmp_path / "out" / "_state").glob("part-*.json")) and time.time() < deadline:
-        time.sleep(0.1)  # interrupt once the run is under way
+        time.sleep(0.1)
+    return run
+
+
+def test_run_safety_sigint_says_how_to_resume(tmp_path):
+    run = _run_under_way(tmp_path, workers=1)
     run.send_signal(signal.SIGINT)
     _, err = run.communicate(timeout=120)
     assert run.returncode == 130, err[-2000:]
@@ -116,13 +122,7 @@ def test_run_safety_show_and_review_run_letters_in_an_isolated_worker(tmp_path, 
 
 
 def test_run_safety_killed_run_prints_no_leaked_semaphore_warning(tmp_path):
-    folder = _folder(tmp_path, 8)
-    run = subprocess.Popen([sys.executable, "-m", "extractor", "run", str(folder), "--out", str(tmp_path / "out"),
-                            "--no-progress", "--workers", "2", "--batch-size", "1"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 120
-    while not list((tmp_path / "out" / "_state").glob("part-*.json")) and time.time() < deadline:
-        time.sleep(0.1)  # kill once workers run (and hold semaphores)
+    run = _run_under_way(tmp_path, workers=2)  # workers run, and hold semaphores
     run.kill()
     _, err = run.communicate(timeout=60)  # the pipe closes when the resource tracker has cleaned up
     assert "leaked semaphore" not in err, err[-1000:]
