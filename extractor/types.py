@@ -65,6 +65,16 @@ class TextSpan:
 
 
 @dataclass
+class FieldEvidence:
+    """Where a letter-level field was read: a record path (``dates.injury``) and its span."""
+
+    field: str
+    start: int
+    end: int
+    page: int
+
+
+@dataclass
 class WorkStatus:
     """A work status statement, normalized."""
 
@@ -134,6 +144,8 @@ class Mention:
     strength: Optional[str] = None  # medications: "10/325mg"
     quantity: Optional[str] = None  # medications: "#60"
     icd10: Optional[str] = None  # diagnoses: the ICD-10-CM code of the diagnosis it names
+    sentence: Optional[str] = None  # its sentence, or a window of it around the mention
+    item_index: Optional[int] = None  # the item whose decision line or rationale it sits in
 
 
 @dataclass
@@ -156,6 +168,8 @@ class Record:
     pain_scores: list[PainScore] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    # Where the letter-level fields were read (items keep their own evidence).
+    evidence: list[FieldEvidence] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     text: str = ""
     version: str = RECORD_VERSION
@@ -186,4 +200,5 @@ class Record:
             for i in data.get("items", [])
         ]
         values["mentions"] = [Mention(**m) for m in data.get("mentions", [])]
+        values["evidence"] = [FieldEvidence(**e) for e in data.get("evidence", [])]
         return cls(**values)

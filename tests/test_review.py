@@ -16,7 +16,7 @@ from extractor.cli import app
 from extractor.review.evidence import field_evidence
 from extractor.review.site import build_site, highlight, site_files
 from extractor.synth.render import render_pdf
-from extractor.types import Mention, Record
+from extractor.types import FieldEvidence, Mention, Record
 
 ROOT = Path(__file__).resolve().parents[1]
 LETTER = ROOT / "corpora" / "dev" / "cnh-01.txt"
@@ -149,7 +149,7 @@ def test_review_pieces_nest_where_spans_cross_marks():
         Mention("FINDING", "Injury", "injury", 8, 14, 1),  # crosses the date's evidence
         Mention("SYMPTOM", "neck pain", "neck pain", text.index("neck"), text.index("neck") + 9, 1, negated=True),
         Mention("SYMPTOM", "numbness", "numbness", text.index("numb"), text.index("numb") + 8, 1, negated=True),
-    ])
+    ], evidence=[FieldEvidence("dates.injury", 0, text.index("."), 1)])
     record.dates.injury = "2014-03-11"
     html = highlight(record)
     pieces = _pieces(html)

@@ -6,15 +6,16 @@ import pytest
 
 from extractor import extract_text
 from extractor.dates import parse_date
-from extractor.review.evidence import (
-    Pages,
+from extractor.recognizers.field_spans import (
     age_span,
     case_number_span,
     date_span,
     diagnosis_span,
-    field_evidence,
+    field_spans,
+    priority_span,
     sex_span,
 )
+from extractor.review.evidence import Pages, field_evidence
 from extractor.types import Item, Mention, Record, Source, TextSpan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,12 +100,18 @@ def test_review_evidence_every_field_of_a_letter_points_at_its_value():
 
 def test_review_evidence_a_value_not_in_the_text_gets_no_span():
     record = extract_text(LETTER.read_text(encoding="utf-8"))
-    record.dates.injury = "1999-01-01"
-    record.diagnoses = ["a diagnosis the letter never names"]
-    record.patient.age = 99
-    evidence = field_evidence(record)
-    assert not {"date-injury", "dx-1", "age"} & set(evidence)
-    assert "date-decision" in evidence
+    fields = {"case_number": record.case_number, "dates": {**record.dates.__dict__, "injury": "1999-01-01"},
+              "diagnoses": ["a diagnosis the letter never names"], "patient": {"age": 99, "sex": None},
+              "priority": "expedited"}
+    found = {name for name, _, _ in field_spans(record.text, fields)}
+    assert not {"dates.injury", "diagnoses.1", "patient.age", "priority"} & found
+    assert {"case_number", "dates.decision"} <= found
+
+
+def test_review_evidence_priority_span():
+    text = "Priority: Standard\nDecision Date: 08/26/2015\n"
+    assert _text(text, priority_span(text, "standard")) == "Priority: Standard"
+    assert priority_span(text, "expedited") is None  # why: the label gives the other value
 
 
 def test_review_evidence_a_page_is_given_only_where_the_record_tells_it():

@@ -10,10 +10,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .._extensions import RECORD_KEY
+from ..recognizers.field_spans import field_spans
 from ..recognizers.icd10 import code_diagnosis
 from ..types import Record
 from .letter_tokenizer import TEXT_KEY, doc_text
-from .sentences import SENTENCE_BOUNDS_KEY
+from .mention_context import add_context
+from .sentences import SENTENCE_BOUNDS_KEY, sentence_bounds
 from .targets import ENTITY_SPANS_KEY, ENTITY_TABLE_KEY
 
 TRANSIENT_KEYS = (TEXT_KEY, SENTENCE_BOUNDS_KEY, ENTITY_TABLE_KEY, ENTITY_SPANS_KEY)
@@ -75,6 +77,13 @@ class LetterRecord:
         for mention in fields["mentions"]:
             if mention["label"] == "DIAGNOSIS":
                 mention["icd10"] = (code_diagnosis(mention["text"]) or _NO_CODE)["code"]
+        text = doc_text(doc)
+        if fields["mentions"]:
+            bounds = sentence_bounds(doc)
+            add_context(fields["mentions"], fields["items"], text, bounds.start_chars, bounds.end_chars)
+        evidence = [{"field": name, "start": start, "end": end,
+                     "page": max(1, bisect_right(pages, start)) + first_page - 1}
+                    for name, start, end in field_spans(text, fields)]
         record = _empty_record()
         record["doc_id"] = doc_id
         record.update({
@@ -91,8 +100,9 @@ class LetterRecord:
             "pain_scores": fields["pain_scores"],
             "items": items,
             "mentions": fields["mentions"],
+            "evidence": evidence,
             "warnings": warnings,
-            "text": doc_text(doc),
+            "text": text,
         })
         doc.user_data[RECORD_KEY] = Record.from_dict(record)  # serialized as JSON (_extensions.py)
         doc._.imr_fields = None

@@ -29,7 +29,8 @@ MENTION_COLUMNS = {
     "kind": "string", "start": "int64", "end": "int64", "page": "int64", "section": "string",
     "date": "string", "negated": "bool", "normal": "bool", "historical": "bool",
     "hypothetical": "bool", "uncertain": "bool", "family": "bool",
-    "strength": "string", "quantity": "string", "icd10": "string",
+    "strength": "string", "quantity": "string", "icd10": "string", "sentence": "string",
+    "item_index": "int64",
 }
 ERROR_COLUMNS = {
     "path": "string", "doc_id": "string", "stage": "string", "error": "string", "message": "string",
@@ -124,6 +125,10 @@ COLUMN_DOCS = {
         "strength": "medications: strength (`10/325mg`)",
         "quantity": "medications: quantity (`#60`)",
         "icd10": "diagnoses: ICD-10-CM code of the diagnosis named",
+        "sentence": "its sentence, whitespace collapsed (a longer sentence: a window of at most 200 characters "
+                    "around the mention, whole words)",
+        "item_index": "the item (joins `items.doc_id` + `items.index`) whose decision line or rationale it sits "
+                      "in, or the disputed service it names; null for the rest of the letter",
     },
     "errors": {
         "path": "the input that did not become a record",

@@ -155,9 +155,11 @@ def _fields(record: Record, evidence: dict[str, Evidence]) -> str:
         ("Layout", escape(record.layout)),
         *((DATE_LABELS[name], _linked(getattr(record.dates, name), f"date-{name}", evidence)
            if getattr(record.dates, name) else "") for name in DATE_FIELDS),
-        ("Priority", escape(record.priority or "")),
-        ("Reviewer licensure", escape(", ".join(record.reviewer.licensure))),
-        ("Reviewer specialties", escape(", ".join(record.reviewer.specialties))),
+        ("Priority", _linked(record.priority, "priority", evidence) if record.priority else ""),
+        ("Reviewer licensure", _linked(", ".join(record.reviewer.licensure), "licensure", evidence)
+         if record.reviewer.licensure else ""),
+        ("Reviewer specialties", _linked(", ".join(record.reviewer.specialties), "specialties", evidence)
+         if record.reviewer.specialties else ""),
         ("Patient", ", ".join(patient) or "not stated"),
         ("Diagnoses", "; ".join(_linked(d, f"dx-{n}", evidence) for n, d in enumerate(record.diagnoses, 1))),
         ("Work status", "; ".join(
