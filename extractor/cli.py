@@ -113,6 +113,7 @@ def run(
 ) -> None:
     """Extract letters into a dataset: tables letters, items, mentions, errors."""
     _setup_logging(verbose)
+    from .dataset import SchemaVersionError
     from .dataset.state import DatasetBusy
     from .engines import count_inputs, run_local
     from .engines.local import OutFolderRefused
@@ -184,7 +185,7 @@ def run(
     try:
         with bar:
             summary = run_local(inputs, out, options.replace(start_method=SERVER_START), on_result=tick)
-    except (DatasetBusy, OutFolderRefused) as exc:
+    except (DatasetBusy, OutFolderRefused, SchemaVersionError) as exc:
         console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
     except KeyboardInterrupt:

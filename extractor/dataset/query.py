@@ -1,4 +1,9 @@
-"""DuckDB over a dataset folder: each table is a view over its part files, as written.
+"""DuckDB over a dataset folder: each table is a typed view over its part files.
+
+The views have the schema's types whatever the format (``docs/schema.md``): Parquet and JSONL
+parts are read with them, and a CSV part's text cells are decoded (JSON lists and structs,
+ISO dates, numbers, the quote added against formula injection taken off), so the same SQL
+answers on every dataset.
 
 ``imr-extract query`` runs SQL given on the command line, perhaps by a script that passes on
 someone else's input, and DuckDB can read, write and download files anywhere. So by default the
@@ -12,8 +17,10 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from .schema import TABLES
+from .csv_safe import RISKY_CELL
+from .schema import TABLES, ColumnType, column_type
 from .state import readable_parts
+from .version import check_version
 
 # Statement types a sandboxed query may run: SELECT (which DESCRIBE, SHOW, SUMMARIZE, PIVOT in a
 # subquery and PRAGMA table_info parse to) and EXPLAIN. Writing ones (COPY, EXPORT, ATTACH,
@@ -22,8 +29,65 @@ READ_STATEMENTS = ("SELECT", "EXPLAIN")
 ALLOW_FILES_HINT = "imr-extract query reads the dataset's tables and no other file; --allow-files lifts this"
 
 
+_DUCKDB_SCALARS = {"string": "VARCHAR", "int64": "BIGINT", "bool": "BOOLEAN", "float64": "DOUBLE", "date": "DATE"}
+# A CSV cell that csv_safe quoted: one more leading quote than it had (see csv_safe.restore_cell).
+_QUOTED_CELL = "^'" + RISKY_CELL.pattern
+
+
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def _name(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def duckdb_type(kind: ColumnType) -> str:
+    """The DuckDB type of a column type (``STRUCT("date" DATE, "text" VARCHAR)[]``)."""
+    if kind.kind == "list":
+        return f"{duckdb_type(kind.item)}[]"
+    if kind.kind == "struct":
+        return "STRUCT(" + ", ".join(f"{_name(name)} {duckdb_type(value)}" for name, value in kind.fields) + ")"
+    return _DUCKDB_SCALARS[kind.kind]
+
+
+def _json_structure(kind: ColumnType) -> str:
+    """``from_json``'s structure for a type: ``[{"date": "DATE"}]``."""
+    if kind.kind == "list":
+        return f"[{_json_structure(kind.item)}]"
+    if kind.kind == "struct":
+        return "{" + ", ".join(f'"{name}": {_json_structure(value)}' for name, value in kind.fields) + "}"
+    return f'"{_DUCKDB_SCALARS[kind.kind]}"'
+
+
+def _csv_cell(name: str, kind: ColumnType) -> str:
+    """SQL decoding the text of a CSV cell of column ``name`` to its type."""
+    column = _name(name)
+    if kind.nested:
+        return f"from_json({column}, {_literal(_json_structure(kind))})"
+    if kind.kind == "string":
+        return f"CASE WHEN regexp_matches({column}, {_literal(_QUOTED_CELL)}) THEN {column}[2:] ELSE {column} END"
+    return f"CAST({column} AS {duckdb_type(kind)})"
+
+
+def table_sql(table: str, parts: list[Path]) -> str:
+    """A SELECT of ``table``'s rows from its part files (one format), in the schema's columns and types."""
+    files = "[" + ", ".join(_literal(str(p)) for p in parts) + "]"
+    kinds = {name: column_type(kind) for name, kind in TABLES[table].items()}
+    suffix = parts[0].suffix.lstrip(".")
+    if suffix == "parquet":
+        select = [f"CAST({_name(n)} AS {duckdb_type(k)}) AS {_name(n)}" for n, k in kinds.items()]
+        source = f"read_parquet({files})"
+    elif suffix == "csv":
+        text = ", ".join(f"{_literal(n)}: 'VARCHAR'" for n in kinds)
+        select = [f"{_csv_cell(n, k)} AS {_name(n)}" for n, k in kinds.items()]
+        source = (f"read_csv({files}, header = true, delim = ',', quote = '\"', escape = '\"', "
+                  f"auto_detect = false, columns = {{{text}}})")
+    else:
+        typed = ", ".join(f"{_literal(n)}: {_literal(duckdb_type(k))}" for n, k in kinds.items())
+        select = [_name(n) for n in kinds]
+        source = f"read_json({files}, format = 'newline_delimited', columns = {{{typed}}})"
+    return f"SELECT {', '.join(select)} FROM {source}"
 
 
 def connect(dataset: Path, *, allow_files: bool = False):
@@ -38,7 +102,23 @@ def connect(dataset: Path, *, allow_files: bool = False):
 
     dataset = Path(dataset)
     con = duckdb.connect()
-    files: list[Path] = []
+    files = add_views(con, dataset)
+    if not allow_files:
+        _sandbox(con, files)
+    return con
+
+
+def dataset_parts(dataset: Path) -> dict[str, list[Path]]:
+    """The committed part files of each table (absolute), ``features`` too when the dataset has it.
+
+    Raises FileNotFoundError for a folder that is not a dataset, and ``SchemaVersionError``
+    (E023) for a dataset of another schema version.
+    """
+    dataset = Path(dataset)
+    if not dataset.is_dir():
+        raise FileNotFoundError(f"dataset {dataset} does not exist (expected a folder written by 'imr-extract run')")
+    check_version(dataset)
+    found = {}
     for table in (*TABLES, "features"):
         # Committed parts only: a batch in flight (or lost to a crash) is not half-visible.
         parts = readable_parts(dataset, table) if table != "features" else sorted((dataset / table).glob("part-*"))
@@ -47,14 +127,23 @@ def connect(dataset: Path, *, allow_files: bool = False):
         if not parts:
             raise FileNotFoundError(f"dataset {dataset} has no '{table}' table (no part files in {dataset / table})")
         # Absolute, canonical names: the sandbox below allows exactly these strings.
-        parts = [p.resolve() for p in parts]
-        kind = parts[0].suffix.lstrip(".")
-        reader = {"parquet": "read_parquet", "csv": "read_csv_auto", "jsonl": "read_json_auto"}[kind]
-        con.execute(f"CREATE VIEW {table} AS SELECT * FROM {reader}([{', '.join(_literal(str(p)) for p in parts)}])")
+        found[table] = [p.resolve() for p in parts]
+    return found
+
+
+def add_views(con, dataset: Path) -> list[Path]:
+    """Create a typed view per table of ``dataset`` on ``con``; return the part files they read."""
+    files: list[Path] = []
+    for table, parts in dataset_parts(dataset).items():
+        if table in TABLES:
+            sql = table_sql(table, parts)
+        else:  # the features table: its columns follow models/features.json, read as written
+            reader = {"parquet": "read_parquet", "csv": "read_csv_auto", "jsonl": "read_json_auto"}[
+                parts[0].suffix.lstrip(".")]
+            sql = f"SELECT * FROM {reader}([{', '.join(_literal(str(p)) for p in parts)}])"
+        con.execute(f"CREATE VIEW {table} AS {sql}")
         files += parts
-    if not allow_files:
-        _sandbox(con, files)
-    return con
+    return files
 
 
 def _sandbox(con, files: list[Path]) -> None:
