@@ -397,8 +397,9 @@ def _read_remote(spark, uris: list[str]):
 
 
 def _flat(frame, table: str, csv_raw: bool):
-    """``frame`` as the local engine writes CSV: lists and structs as JSON text, and (unless ``csv_raw``) a
-    single quote before string cells a spreadsheet would run.
+    """``frame`` as the local engine writes CSV: lists and structs as JSON text.
+
+    Unless ``csv_raw``, string cells a spreadsheet would run get a single quote in front.
     """
     from pyspark.sql import functions as F
 
