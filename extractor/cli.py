@@ -280,6 +280,29 @@ def query(
 
 
 @app.command()
+def export(
+    dataset: Path = typer.Argument(..., help="A dataset folder written by run (any format, either engine)."),
+    duckdb_file: Optional[Path] = typer.Option(None, "--duckdb", help="DuckDB database file to write (.duckdb)."),
+    force: bool = typer.Option(False, "--force", help="Replace the database file if it exists."),
+) -> None:
+    """Write a dataset's tables (typed) and views into one DuckDB database file."""
+    from .dataset import DatasetError
+    from .dataset.export import ExportRefused, export_duckdb
+
+    if duckdb_file is None:
+        console.print("[red]error[/red] name the file to write: imr-extract export DIR --duckdb FILE.duckdb")
+        raise typer.Exit(2)
+    try:
+        counts = export_duckdb(dataset, duckdb_file, force=force)
+    except (ExportRefused, FileNotFoundError, DatasetError) as exc:
+        console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2)
+    rows = ", ".join(f"{table} {n:,}" for table, n in counts.items())
+    typer.echo(f"{duckdb_file}: tables {rows}; views items_with_letters, item_specialties, letter_diagnoses "
+               f"(duckdb {duckdb_file} opens it)")
+
+
+@app.command()
 def evaluate(
     folders: List[Path] = typer.Argument(..., help="Folders (or files) with NAME.gold.json annotations."),
     letters: Optional[Path] = typer.Option(None, help="Folder of letters that gold files name with 'letter'."),

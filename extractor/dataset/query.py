@@ -34,6 +34,31 @@ _DUCKDB_SCALARS = {"string": "VARCHAR", "int64": "BIGINT", "bool": "BOOLEAN", "f
 _QUOTED_CELL = "^'" + RISKY_CELL.pattern
 
 
+# Views over the tables, for the questions asked most (docs/analysis.md); in every query
+# connection and in a DuckDB file written by export.
+VIEWS = {
+    # One row per item, with its letter's header fields, decision year and days to decision.
+    "items_with_letters": """
+        SELECT i.*, i.decision = 'upheld' AS upheld,
+               l.layout, l.priority, l.injury_date, l.ur_denial_date, l.assigned_date, l.decision_date,
+               l.application_received_date, year(l.decision_date) AS decision_year,
+               l.decision_date - l.ur_denial_date AS days_ur_denial_to_decision,
+               l.reviewer_licensure, l.reviewer_specialties, l.patient_age, l.patient_sex,
+               l.diagnoses, l.icd10_codes
+        FROM items AS i JOIN letters AS l USING (doc_id)""",
+    # One row per item and reviewer specialty (an item whose letter names none has no row).
+    "item_specialties": """
+        SELECT doc_id, "index", category, decision, upheld, decision_year,
+               unnest(reviewer_specialties) AS specialty
+        FROM items_with_letters""",
+    # One row per diagnosis of a letter, with its ICD-10-CM code (null when none fits).
+    "letter_diagnoses": """
+        SELECT doc_id, case_number, decision_date, d.diagnosis, d.code, d.title, d.match, d.score,
+               left(d.code, 1) AS code_letter, left(d.code, 3) AS code_category
+        FROM letters, unnest(diagnosis_codes) AS u(d)""",
+}
+
+
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -91,7 +116,7 @@ def table_sql(table: str, parts: list[Path]) -> str:
 
 
 def connect(dataset: Path, *, allow_files: bool = False):
-    """An in-memory DuckDB connection with views ``letters``, ``items``, ``mentions``, ``errors``.
+    """An in-memory DuckDB connection with views ``letters``, ``items``, ``mentions``, ``errors`` and :data:`VIEWS`.
 
     A ``features`` view is added when the dataset has one (``run --features``). Unless
     ``allow_files``, the connection is then locked down: it may read the views' part files and
@@ -132,7 +157,7 @@ def dataset_parts(dataset: Path) -> dict[str, list[Path]]:
 
 
 def add_views(con, dataset: Path) -> list[Path]:
-    """Create a typed view per table of ``dataset`` on ``con``; return the part files they read."""
+    """Create a typed view per table of ``dataset``, and :data:`VIEWS`, on ``con``; return the part files read."""
     files: list[Path] = []
     for table, parts in dataset_parts(dataset).items():
         if table in TABLES:
@@ -143,6 +168,8 @@ def add_views(con, dataset: Path) -> list[Path]:
             sql = f"SELECT * FROM {reader}([{', '.join(_literal(str(p)) for p in parts)}])"
         con.execute(f"CREATE VIEW {table} AS {sql}")
         files += parts
+    for name, sql in VIEWS.items():
+        con.execute(f"CREATE VIEW {name} AS {sql}")
     return files
 
 
