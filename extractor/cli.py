@@ -233,7 +233,7 @@ def query(
     import duckdb
 
     from .dataset.csv_safe import to_csv
-    from .dataset.query import ALLOW_FILES_HINT, run_query
+    from .dataset.query import ALLOW_FILES_HINT, flat_frame, plain_cell, plain_records, run_query
 
     try:
         frame = run_query(dataset, sql, allow_files=allow_files)
@@ -253,26 +253,26 @@ def query(
         raise typer.Exit(2)
     if out is not None:
         if out.suffix == ".csv":
-            to_csv(frame, out, csv_raw=csv_raw)
+            to_csv(flat_frame(frame), out, csv_raw=csv_raw)
         elif out.suffix == ".parquet":
             frame.to_parquet(out, index=False)
         elif out.suffix == ".json":
-            frame.to_json(out, orient="records", indent=2)
+            out.write_text(json.dumps(plain_records(frame), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         else:
             console.print(f"[red]error[/red] --out {out}: use a .csv, .parquet or .json file")
             raise typer.Exit(2)
         console.print(f"{len(frame)} row(s) written to {out}")
     elif fmt == "csv":
-        typer.echo(to_csv(frame, csv_raw=csv_raw), nl=False)
+        typer.echo(to_csv(flat_frame(frame), csv_raw=csv_raw), nl=False)
     elif fmt == "json":
-        typer.echo(frame.to_json(orient="records", indent=2))
+        typer.echo(json.dumps(plain_records(frame), indent=2, ensure_ascii=False))
     else:
         table = Table(show_lines=False)
         for column in frame.columns:
             table.add_column(str(column), overflow="fold")
-        shown = frame if not limit else frame.head(limit)
+        shown = flat_frame(frame if not limit else frame.head(limit))
         for row in shown.itertuples(index=False):
-            table.add_row(*("" if v is None else str(v) for v in row))
+            table.add_row(*("" if c is None else str(c) for c in map(plain_cell, row)))
         Console().print(table)
         if len(shown) < len(frame):
             console.print(f"{len(shown)} of {len(frame)} rows shown (--limit 0 shows all; --out FILE or "

@@ -209,4 +209,74 @@ def run_query(dataset: Path, sql: str, *, allow_files: bool = False):
     con = connect(dataset, allow_files=allow_files)
     if not allow_files:
         check_read_only(sql)
-    return con.execute(sql).df()
+    return result_frame(con.execute(sql).fetch_arrow_table())
+
+
+def result_frame(table):
+    """An Arrow result, typed as ``read_table`` types a table.
+
+    Integers and booleans are nullable (never float), dates ``datetime64[ns]``, lists and
+    structs Python lists and dicts.
+    """
+    import pandas as pd
+    import pyarrow as pa
+
+    def nullable(kind):
+        if pa.types.is_integer(kind):
+            return pd.Int64Dtype() if pa.types.is_signed_integer(kind) else pd.UInt64Dtype()
+        if pa.types.is_boolean(kind):
+            return pd.BooleanDtype()
+        return None
+
+    frame = table.to_pandas(types_mapper=nullable, date_as_object=False)
+    for position, field in enumerate(table.schema):
+        if pa.types.is_list(field.type) or pa.types.is_struct(field.type) or pa.types.is_map(field.type):
+            frame.isetitem(position, pd.Series(table.column(position).to_pylist(), dtype=object))
+        elif pa.types.is_date(field.type):
+            frame.isetitem(position, frame.iloc[:, position].astype("datetime64[ns]"))
+    return frame
+
+
+def plain_cell(value):
+    """A cell of a result as plain JSON data: lists, dicts, ISO dates, Python numbers, None."""
+    import datetime
+
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [plain_cell(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain_cell(v) for k, v in value.items()}
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, datetime.datetime):  # pandas' Timestamp too; a DATE comes back as midnight
+        midnight = value.time() == datetime.time() and value.tzinfo is None
+        return value.date().isoformat() if midnight else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def plain_records(frame) -> list[dict]:
+    """The rows of a result as JSON-ready dicts (dates ISO text, lists as lists)."""
+    columns = [str(c) for c in frame.columns]
+    return [dict(zip(columns, map(plain_cell, row))) for row in frame.itertuples(index=False, name=None)]
+
+
+def flat_frame(frame):
+    """A result with every cell flat, as a dataset's CSV holds it: lists and structs JSON text, dates ISO."""
+    import json
+
+    out = frame.copy()
+    for position in range(frame.shape[1]):
+        column = frame.iloc[:, position]
+        if column.dtype == object or str(column.dtype).startswith("datetime64"):
+            values = [plain_cell(v) for v in column]
+            out.isetitem(position, [json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
+                                    for v in values])
+    return out
