@@ -6,6 +6,7 @@
 >>> nlp = extractor.load()                              # the spaCy Language
 >>> [d._.imr_record for d in nlp.pipe(texts)]           # doctest: +SKIP
 >>> extractor.context_flags("Denies chest pain.", [(7, 17)])  # doctest: +SKIP
+>>> items = extractor.read_table("out", "items")       # a dataset's table, typed  # doctest: +SKIP
 
 The names below are imported on first use: importing a submodule (a worker process starting,
 ``extractor.options``) does not load spaCy and the rules. The spaCy components register
@@ -31,6 +32,7 @@ _EXPORTS = {
     "extract_letters": "extract",
     "extract_text": "extract",
     "load": "pipeline",
+    "read_table": "dataset.reader",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -113,6 +113,7 @@ def run(
 ) -> None:
     """Extract letters into a dataset: tables letters, items, mentions, errors."""
     _setup_logging(verbose)
+    from .dataset import SchemaVersionError
     from .dataset.state import DatasetBusy
     from .engines import count_inputs, run_local
     from .engines.local import OutFolderRefused
@@ -184,7 +185,7 @@ def run(
     try:
         with bar:
             summary = run_local(inputs, out, options.replace(start_method=SERVER_START), on_result=tick)
-    except (DatasetBusy, OutFolderRefused) as exc:
+    except (DatasetBusy, OutFolderRefused, SchemaVersionError) as exc:
         console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
     except KeyboardInterrupt:
@@ -232,7 +233,7 @@ def query(
     import duckdb
 
     from .dataset.csv_safe import to_csv
-    from .dataset.query import ALLOW_FILES_HINT, run_query
+    from .dataset.query import ALLOW_FILES_HINT, flat_frame, plain_cell, plain_records, run_query
 
     try:
         frame = run_query(dataset, sql, allow_files=allow_files)
@@ -252,30 +253,53 @@ def query(
         raise typer.Exit(2)
     if out is not None:
         if out.suffix == ".csv":
-            to_csv(frame, out, csv_raw=csv_raw)
+            to_csv(flat_frame(frame), out, csv_raw=csv_raw)
         elif out.suffix == ".parquet":
             frame.to_parquet(out, index=False)
         elif out.suffix == ".json":
-            frame.to_json(out, orient="records", indent=2)
+            out.write_text(json.dumps(plain_records(frame), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         else:
             console.print(f"[red]error[/red] --out {out}: use a .csv, .parquet or .json file")
             raise typer.Exit(2)
         console.print(f"{len(frame)} row(s) written to {out}")
     elif fmt == "csv":
-        typer.echo(to_csv(frame, csv_raw=csv_raw), nl=False)
+        typer.echo(to_csv(flat_frame(frame), csv_raw=csv_raw), nl=False)
     elif fmt == "json":
-        typer.echo(frame.to_json(orient="records", indent=2))
+        typer.echo(json.dumps(plain_records(frame), indent=2, ensure_ascii=False))
     else:
         table = Table(show_lines=False)
         for column in frame.columns:
             table.add_column(str(column), overflow="fold")
-        shown = frame if not limit else frame.head(limit)
+        shown = flat_frame(frame if not limit else frame.head(limit))
         for row in shown.itertuples(index=False):
-            table.add_row(*("" if v is None else str(v) for v in row))
+            table.add_row(*("" if c is None else str(c) for c in map(plain_cell, row)))
         Console().print(table)
         if len(shown) < len(frame):
             console.print(f"{len(shown)} of {len(frame)} rows shown (--limit 0 shows all; --out FILE or "
                           "--format csv writes all)")
+
+
+@app.command()
+def export(
+    dataset: Path = typer.Argument(..., help="A dataset folder written by run (any format, either engine)."),
+    duckdb_file: Optional[Path] = typer.Option(None, "--duckdb", help="DuckDB database file to write (.duckdb)."),
+    force: bool = typer.Option(False, "--force", help="Replace the database file if it exists."),
+) -> None:
+    """Write a dataset's tables (typed) and views into one DuckDB database file."""
+    from .dataset import DatasetError
+    from .dataset.export import ExportRefused, export_duckdb
+
+    if duckdb_file is None:
+        console.print("[red]error[/red] name the file to write: imr-extract export DIR --duckdb FILE.duckdb")
+        raise typer.Exit(2)
+    try:
+        counts = export_duckdb(dataset, duckdb_file, force=force)
+    except (ExportRefused, FileNotFoundError, DatasetError) as exc:
+        console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2)
+    rows = ", ".join(f"{table} {n:,}" for table, n in counts.items())
+    typer.echo(f"{duckdb_file}: tables {rows}; views items_with_letters, item_specialties, letter_diagnoses "
+               f"(duckdb {duckdb_file} opens it)")
 
 
 @app.command()

@@ -30,6 +30,9 @@ class Errors:
     E016 = "span {index} {span} cannot be given ConText flags: {reason}"
     # A run that cannot start, not an errors row.
     E022 = "cannot reach the Spark master {master}: {reason} (a --master URL must name a running master)"
+    # A dataset folder that cannot be read, queried, exported or resumed, not an errors row.
+    E023 = ("dataset {dataset} was written with table schema version {found}, and this imr-extractor reads "
+            "version {expected} (dates as dates, lists as lists): {action}")
     E015 = ("out of memory while {step}: reading this file needed more than {limit} "
             "(a damaged or oversized PDF or scan)")
 

@@ -33,9 +33,14 @@ def assert_same_dataset(expected: Path, got: Path, path=None, tables=None) -> No
             b["path"] = b["path"].map(path)
         assert list(a.columns) == list(TABLES[table]) == list(b.columns), table
         assert len(a) == len(b), (table, len(a), len(b))
-        a = a.sort_values(list(a.columns)).reset_index(drop=True)
-        b = b.sort_values(list(b.columns)).reset_index(drop=True)
+        a, b = _in_row_order(a), _in_row_order(b)
         pd.testing.assert_frame_equal(a, b, check_dtype=True, obj=table)
+
+
+def _in_row_order(frame):
+    """``frame``'s rows sorted by all their cells (list and struct cells by their text), index reset."""
+    keys = ["\x1f".join(map(str, row)) for row in frame.itertuples(index=False)]
+    return frame.iloc[sorted(range(len(keys)), key=keys.__getitem__)].reset_index(drop=True)
 
 
 def require(present: bool, what: str) -> None:

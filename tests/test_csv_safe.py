@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from extractor.cli import app
 from extractor.dataset import read_table
 from extractor.dataset.csv_safe import neutralize, restore, restore_cell, safe_cell
+from extractor.dataset.query import run_query
 from extractor.decision.features import build_features, read_features
 from extractor.decision.model import save, train
 from extractor.engines import run_local
@@ -98,6 +99,7 @@ def test_csv_safe_run_quotes_formula_cells_and_reads_them_back(tmp_path, letters
     # The package's own readers give back what was extracted.
     assert SERVICE in read_table(out, "items")["service"].tolist()
     assert SERVICE in read_features(out)["service"].tolist()
+    assert SERVICE in run_query(out, "SELECT service FROM items")["service"].tolist()  # query's views too
 
 
 def test_csv_safe_run_csv_raw_writes_cells_as_they_are(tmp_path, letters):

@@ -1,5 +1,7 @@
 """Dataset: writing table rows to Parquet, CSV or JSONL, and reading datasets back."""
 
-from .writer import FORMATS, DatasetError, DatasetWriter, read_table
+from .reader import read_table
+from .version import SCHEMA_FILE, DatasetError, SchemaVersionError
+from .writer import FORMATS, DatasetWriter
 
-__all__ = ["FORMATS", "DatasetError", "DatasetWriter", "read_table"]
+__all__ = ["FORMATS", "SCHEMA_FILE", "DatasetError", "DatasetWriter", "SchemaVersionError", "read_table"]

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import os
+from dataclasses import asdict
 from typing import Any, Optional
 
 from ..types import Record
 from .schema import MENTION_COLUMNS
 
-
-def _join(values: list[str]) -> Optional[str]:
-    """Lists become '; '-joined strings so every format (CSV included) holds them alike."""
-    return "; ".join(values) if values else None
+# Row values are JSON values (dates ISO text, lists as lists, structs as dicts): the local
+# writer types them by the schema, and Spark's tasks pass them on as JSON.
 
 
 def letter_row(record: Record) -> dict[str, Any]:
@@ -36,19 +34,21 @@ def letter_row(record: Record) -> dict[str, Any]:
         "decision_date": record.dates.decision,
         "application_received_date": record.dates.application_received,
         "priority": record.priority,
-        "reviewer_licensure": _join(record.reviewer.licensure),
-        "reviewer_specialties": _join(record.reviewer.specialties),
+        "reviewer_licensure": list(record.reviewer.licensure),
+        "reviewer_specialties": list(record.reviewer.specialties),
         "patient_age": record.patient.age,
         "patient_sex": record.patient.sex,
-        "diagnoses": _join(record.diagnoses),
-        "icd10_codes": _join(list(dict.fromkeys(c["code"] for c in record.diagnosis_codes if c.get("code")))),
-        "work_status": json.dumps([w.__dict__ for w in record.work_status]) if record.work_status else None,
-        "pain_scores": json.dumps([p.__dict__ for p in record.pain_scores]) if record.pain_scores else None,
+        "diagnoses": list(record.diagnoses),
+        "icd10_codes": list(dict.fromkeys(c["code"] for c in record.diagnosis_codes if c.get("code"))),
+        "diagnosis_codes": [{"diagnosis": c.get("text"), **{k: c.get(k) for k in ("code", "title", "match", "score")}}
+                            for c in record.diagnosis_codes],
+        "work_status": [asdict(w) for w in record.work_status],
+        "pain_scores": [asdict(p) for p in record.pain_scores],
         "n_items": len(items),
         "n_upheld": sum(1 for i in items if i.decision == "upheld"),
         "n_overturned": sum(1 for i in items if i.decision == "overturned"),
         "n_mentions": len(record.mentions),
-        "warnings": _join(record.warnings),
+        "warnings": list(record.warnings),
         "text_chars": len(record.text),
     }
 
@@ -75,8 +75,8 @@ def item_rows(record: Record) -> list[dict[str, Any]]:
             "medically_necessary": item.medically_necessary,
             "claims_administrator_guideline": item.claims_administrator_guideline,
             "maximus_guideline": item.maximus_guideline,
-            "guideline_sources": _join(item.guideline_sources),
-            "guideline_sections": _join(item.guideline_sections),
+            "guideline_sources": list(item.guideline_sources),
+            "guideline_sections": list(item.guideline_sections),
             "rationale": item.rationale,
             "evidence_start": item.evidence.start if item.evidence else None,
             "evidence_end": item.evidence.end if item.evidence else None,

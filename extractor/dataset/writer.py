@@ -14,20 +14,22 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..options import FORMATS
-from .csv_safe import restore, safe_cell
-from .schema import TABLES
-from .state import commit_part, readable_parts
+from .csv_safe import safe_cell
+from .reader import read_table
+from .schema import TABLES, column_type
+from .state import commit_part
+from .values import arrow_schema, arrow_table, to_cell
+from .version import DatasetError, write_marker
 
-_ARROW = {"string": pa.string(), "int64": pa.int64(), "bool": pa.bool_(), "float64": pa.float64()}
+__all__ = ["FORMATS", "DatasetError", "DatasetWriter", "read_table", "schema", "write_empty_part"]
 
 
-def schema(table: str) -> pa.Schema:
+def schema(table: str):
     """The Arrow schema of a table."""
-    return pa.schema([(name, _ARROW[kind]) for name, kind in TABLES[table].items()])
+    return arrow_schema(table)
 
 
 class DatasetWriter:
@@ -53,6 +55,7 @@ class DatasetWriter:
         self.doc_ids: list[str] = []
         for table in TABLES:
             (self.out / table).mkdir(parents=True, exist_ok=True)
+        write_marker(self.out)
 
     def add(self, rows: dict[str, list[dict[str, Any]]], path: str = "", doc_id: str = "") -> bool:
         """Add one input's rows; return True when this flushed a batch."""
@@ -77,8 +80,8 @@ class DatasetWriter:
         try:
             for table, columns in self.buffer.items():
                 path = self.out / table / f"part-{self.part:05d}.{self.fmt}"
-                if self.fmt == "csv" and not self.csv_raw:
-                    columns = {name: [safe_cell(v) for v in values] for name, values in columns.items()}
+                if self.fmt == "csv":
+                    columns = _csv_cells(columns, table, self.csv_raw)
                 _write(columns, table, path, self.fmt)
                 written.append(path)
         except BaseException:
@@ -112,14 +115,29 @@ def write_empty_part(table: str, path: Path, fmt: str) -> None:
     _write({name: [] for name in TABLES[table]}, table, path, fmt)
 
 
+def _csv_cells(columns: dict[str, list], table: str, csv_raw: bool) -> dict[str, list]:
+    """CSV stays flat: lists and structs as their JSON text, strings made inert unless ``csv_raw``."""
+    cells = {}
+    for name, kind in TABLES[table].items():
+        parsed = column_type(kind)
+        if parsed.nested:
+            cells[name] = [to_cell(v, parsed) for v in columns[name]]
+        elif parsed.kind == "string" and not csv_raw:
+            cells[name] = [safe_cell(v) for v in columns[name]]
+        else:
+            cells[name] = columns[name]
+    return cells
+
+
 def _write(columns: dict[str, list], table: str, path: Path, fmt: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     names = list(TABLES[table])
     try:
         if fmt == "parquet":
-            pq.write_table(pa.Table.from_pydict(columns, schema=schema(table)), tmp)
+            pq.write_table(arrow_table(columns, table), tmp)
         elif fmt == "csv":
-            pd.DataFrame(columns, columns=names).to_csv(tmp, index=False)
+            # Object cells: an int column with nulls stays "12", never "12.0".
+            pd.DataFrame(columns, columns=names, dtype=object).to_csv(tmp, index=False)
         else:
             with open(tmp, "w", encoding="utf-8") as handle:
                 for values in zip(*(columns[name] for name in names)):
@@ -130,42 +148,3 @@ def _write(columns: dict[str, list], table: str, path: Path, fmt: str) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-
-
-class DatasetError(ValueError):
-    """A dataset folder that lacks a table or a column a command needs."""
-
-
-def read_table(out: Path, table: str, require: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Read one table of a dataset folder (all parts) into a DataFrame.
-
-    ``require`` names columns the caller needs: a table without them raises
-    :class:`DatasetError` naming them, rather than failing later on a KeyError.
-    """
-    folder = Path(out) / table
-    if not Path(out).is_dir():
-        raise DatasetError(f"dataset {out} does not exist (expected a folder written by 'imr-extract run')")
-    if not folder.is_dir():
-        raise DatasetError(f"dataset {out} has no '{table}' table (expected folder {folder})")
-    # Part files of this engine ("part-00003.parquet", committed ones only) or of Spark
-    # ("part-00000-<uuid>.snappy.parquet").
-    parts = [p for p in readable_parts(out, table) if p.stat().st_size]
-    columns = list(TABLES[table])
-    frames: list[pd.DataFrame] = []
-    for part in parts:
-        if part.name.endswith(".parquet"):
-            frames.append(pq.read_table(part).to_pandas())
-        elif part.name.endswith(".csv"):
-            # Cells quoted against formula injection read back as they were extracted.
-            frames.append(restore(pd.read_csv(part)))
-        elif part.name.endswith((".jsonl", ".json")):
-            frames.append(pd.read_json(part, lines=True) if part.stat().st_size else pd.DataFrame(columns=columns))
-    if not frames:
-        frame = pd.DataFrame(columns=columns)
-    else:
-        non_empty = [f for f in frames if len(f)]
-        frame = pd.concat(non_empty, ignore_index=True) if non_empty else frames[0]
-    missing = [c for c in require if c not in frame.columns]
-    if missing:
-        raise DatasetError(f"dataset {out}: table '{table}' lacks column(s) {', '.join(repr(c) for c in missing)}")
-    return frame

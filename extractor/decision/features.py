@@ -126,14 +126,9 @@ def quantity_parts(quantity: Any) -> tuple[Optional[str], Optional[float]]:
     return "other", None
 
 
-def _json_list(value: Any) -> list[dict]:
-    if not isinstance(value, str) or not value:
-        return []
-    try:
-        data = json.loads(value)
-    except ValueError:
-        return []
-    return data if isinstance(data, list) else []
+def _entries(value: Any) -> list[dict]:
+    """The structs of a list-of-structs cell (``work_status``, ``pain_scores``); none for a null cell."""
+    return [e for e in value if isinstance(e, dict)] if isinstance(value, (list, tuple)) else []
 
 
 def _latest(entries: list[dict]) -> Optional[dict]:
@@ -144,8 +139,8 @@ def _latest(entries: list[dict]) -> Optional[dict]:
     return max(dated, key=lambda e: e["date"]) if dated else entries[-1]
 
 
-def _split(value: Any) -> list[str]:
-    return [v.strip() for v in value.split(";") if v.strip()] if isinstance(value, str) else []
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str) and v] if isinstance(value, (list, tuple)) else []
 
 
 def _days(start: Any, end: Any) -> Optional[float]:
@@ -164,30 +159,29 @@ def _number(value: Any) -> Optional[float]:
 
 
 def _flag(value: Any) -> bool:
-    # CSV and JSONL datasets may give flags as strings or missing values.
-    if isinstance(value, str):
-        return value.strip().lower() in ("true", "1")
-    return bool(value) if value is not None and value == value else False
+    # A nullable boolean column gives pd.NA for a missing flag.
+    return False if value is None or value is pd.NA else bool(value)
 
 
 def letter_features(letter: pd.Series) -> dict[str, Any]:
     """The columns that come from the letter (shared by its items)."""
-    pains = _json_list(letter.get("pain_scores"))
+    pains = _entries(letter.get("pain_scores"))
     scores = [p["score"] for p in pains if isinstance(p.get("score"), (int, float))]
     last_pain = _latest([p for p in pains if isinstance(p.get("score"), (int, float))])
-    status = _latest(_json_list(letter.get("work_status")))
-    specialties = _split(letter.get("reviewer_specialties"))
+    status = _latest(_entries(letter.get("work_status")))
+    specialties = _strings(letter.get("reviewer_specialties"))
     denial = letter.get("ur_denial_date")
+    denial = None if denial is None or pd.isna(denial) else pd.Timestamp(denial)
     return {
         "reviewer_specialty": specialties[0] if specialties else None,
         "reviewer_n_specialties": float(len(specialties)),
         "patient_age": _number(letter.get("patient_age")),
         "patient_sex": letter.get("patient_sex") if isinstance(letter.get("patient_sex"), str) else None,
         "priority": letter.get("priority") if isinstance(letter.get("priority"), str) else None,
-        "ur_denial_year": float(str(denial)[:4]) if isinstance(denial, str) and denial[:4].isdigit() else None,
+        "ur_denial_year": float(denial.year) if denial is not None else None,
         "days_injury_to_ur_denial": _days(letter.get("injury_date"), denial),
         "letter_items": _number(letter.get("n_items")),
-        "n_diagnoses": float(len(_split(letter.get("diagnoses")))),
+        "n_diagnoses": float(len(_strings(letter.get("diagnoses")))),
         "pain_score_max": float(max(scores)) if scores else None,
         "pain_score_last": float(last_pain["score"]) if last_pain else None,
         "work_status": status.get("status") if status else None,
@@ -221,7 +215,8 @@ def item_features(item: pd.Series, mentions: pd.DataFrame) -> dict[str, Any]:
     kind = None
     start, end = _number(item.get("evidence_start")), _number(item.get("evidence_end"))
     if start is not None and end is not None and len(mentions):
-        inside = mentions[(mentions["start"] >= start) & (mentions["end"] <= end) & mentions["kind"].notna()]
+        inside = mentions[((mentions["start"] >= start) & (mentions["end"] <= end)).fillna(False)
+                          & mentions["kind"].notna()]
         if len(inside):
             kind = inside.sort_values("start").iloc[0]["kind"]
     quantity_kind, units = quantity_parts(item.get("quantity"))

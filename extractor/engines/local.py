@@ -16,6 +16,7 @@ from ..dataset import DatasetWriter
 from ..dataset.rows import error_row
 from ..dataset.state import clear as clear_state
 from ..dataset.state import load_state, run_lock, written_format
+from ..dataset.version import check_version, write_marker
 from ..options import RunOptions
 from .inputs import expand_inputs
 from .letter_job import process_path
@@ -100,15 +101,20 @@ def open_state(out: Path, options: RunOptions) -> tuple[set[str], set[str], int]
     Every engine starts through here.
     """
     if options.resume:
+        # Rows of two schema versions would make tables no reader can read.
+        check_version(out, action="run it again without --resume, which rewrites it")
         found = written_format(out)
         if found and found != options.fmt:  # parts of two formats would make one unreadable table
             raise OutFolderRefused(f"{out} holds a {found} dataset; resume it with --format {found}")
-        return load_state(out)
+        state = load_state(out)
+        write_marker(out)
+        return state
     try:
         clear_state(out)
     except OSError as exc:
         raise OutFolderRefused(f"cannot remove the previous run's tables in {out}: {exc.strerror} "
                                f"({exc.filename}); nothing was written: fix the folder and run again") from exc
+    write_marker(out)
     return set(), set(), 0
 
 

@@ -28,7 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..dataset.csv_safe import RISKY_CELL
 from ..dataset.rows import display_path, error_row
-from ..dataset.schema import TABLES
+from ..dataset.schema import TABLES, ColumnType, column_type
 from ..dataset.state import STATE_DIR, commit_part, run_lock
 from ..dataset.writer import DatasetWriter, write_empty_part
 from ..errors import Errors
@@ -38,7 +38,7 @@ from .spark_tasks import INPUT_SCHEMA, OUTPUT_SCHEMA, extract_partition
 from .summary import RunSummary, count_file
 
 log = logging.getLogger("extractor")
-_SPARK_TYPES = {"string": "string", "int64": "bigint", "bool": "boolean", "float64": "double"}
+_SPARK_TYPES = {"string": "string", "int64": "bigint", "bool": "boolean", "float64": "double", "date": "date"}
 
 # Files per committed part: a run killed mid-way loses at most this many files' work, and the
 # driver holds this many files' names and counts at a time. Each part costs a few Spark jobs.
@@ -84,8 +84,17 @@ class Listed(NamedTuple):
     problem: Optional[Problem]
 
 
+def spark_type(kind: ColumnType) -> str:
+    """The Spark DDL type of a column type (``array<struct<`date`:date>>``)."""
+    if kind.kind == "list":
+        return f"array<{spark_type(kind.item)}>"
+    if kind.kind == "struct":
+        return "struct<" + ",".join(f"`{name}`:{spark_type(value)}" for name, value in kind.fields) + ">"
+    return _SPARK_TYPES[kind.kind]
+
+
 def _ddl(table: str) -> str:
-    return ", ".join(f"`{name}` {_SPARK_TYPES[kind]}" for name, kind in TABLES[table].items())
+    return ", ".join(f"`{name}` {spark_type(column_type(kind))}" for name, kind in TABLES[table].items())
 
 
 def run_spark(inputs: Iterable[str], out: Path, options: Optional[RunOptions] = None, *,
@@ -320,8 +329,8 @@ def _commit(spark, chunk: list[Listed], out: Path, part: int, options: RunOption
     files = max(1, math.ceil(len(chunk) / FILES_PER_PART_FILE))
     for table in TABLES:
         frame = rows.where(F.col("table") == table).select(F.from_json("row", _ddl(table)).alias("r")).select("r.*")
-        if options.fmt == "csv" and not options.csv_raw:
-            frame = _quoted(frame, table)
+        if options.fmt == "csv":
+            frame = _flat(frame, table, options.csv_raw)
         _write(frame.coalesce(files), _file_uri(staging / table), options.fmt)
     for table in TABLES:
         written = sorted((staging / table).glob("part-*"))
@@ -387,14 +396,19 @@ def _read_remote(spark, uris: list[str]):
         return load(present) if present else spark.createDataFrame([], "path string, content binary")
 
 
-def _quoted(frame, table: str):
-    """``frame`` with a single quote before string cells a spreadsheet would run (as every CSV writer does)."""
+def _flat(frame, table: str, csv_raw: bool):
+    """``frame`` as the local engine writes CSV: lists and structs as JSON text.
+
+    Unless ``csv_raw``, string cells a spreadsheet would run get a single quote in front.
+    """
     from pyspark.sql import functions as F
 
     risky = "^" + RISKY_CELL.pattern
     for name, kind in TABLES[table].items():
-        if kind == "string":
-            column = F.col(name)
+        column = F.col(f"`{name}`")
+        if column_type(kind).nested:
+            frame = frame.withColumn(name, F.to_json(column))
+        elif kind == "string" and not csv_raw:
             frame = frame.withColumn(name, F.when(column.rlike(risky), F.concat(F.lit("'"), column)).otherwise(column))
     return frame
 
