@@ -225,6 +225,7 @@ class DiagnosesRules(RuleSection):
     item_separator: Pattern
     numbered_item: Pattern
     places: Pattern
+    shared_site: Pattern
 
 
 @dataclass(frozen=True)

@@ -138,7 +138,7 @@ def test_models_vocabulary_never_fires_inside_a_word(nlp):
      "models/diagnoses.json.list_stop: the pattern does not compile"),
     # why: a pattern inside a list names its index
     ("DiagnosesRules", "diagnoses.json", lambda d: d["cues"].append("(?:diagnos"),
-     "models/diagnoses.json.cues[13]: the pattern does not compile"),
+     "models/diagnoses.json.cues[17]: the pattern does not compile"),
     ("WorkStatusRules", "work_status.json", lambda d: d.update(event_date="\\b(?:CT|MRI"),
      "models/work_status.json.event_date: the pattern does not compile"),
     ("QuantitiesRules", "quantities.json", lambda d: d["patterns"][0].update(pattern="#(?P<n"),

@@ -38,6 +38,7 @@ def _rules() -> dict:
         "dx_unsplit": re.compile(diagnoses.unsplit, re.IGNORECASE),
         "dx_not": re.compile(diagnoses.not_a_diagnosis, re.IGNORECASE),
         "dx_numbered": diagnoses.numbered_item,
+        "dx_shared_site": re.compile(diagnoses.shared_site, re.IGNORECASE),
         "pain": fastre.compile(mentions.pain.score, re.IGNORECASE),
         "pain_cue": fastre.compile(mentions.pain.cue, re.IGNORECASE),
         "visit_cue": fastre.compile(mentions.visit_cue, re.IGNORECASE),
@@ -244,6 +245,8 @@ def _list_items(text: str, begin: int, end: int, label: bool = False) -> list[st
             stop_at, separator = sentence_end, _SEMICOLON
     segment = re.sub(r"\s+", " ", text[begin:stop_at]).strip(" :,\"")
     segment = re.sub(r"^(?:a|an|the)\s+", "", segment, flags=re.IGNORECASE)
+    # "neck strain, and since then ...": the list ended before a conjunction that went on.
+    segment = re.sub(r"[,\s]+(?:and|or)$", "", segment, flags=re.IGNORECASE)
     items = _split_items(segment, separator, rules)
     kept = []
     for item in map(_clean_item, items):
@@ -278,6 +281,9 @@ def _split_items(segment: str, separator: re.Pattern[str], rules: dict) -> list[
                 or (";" not in joiner and _bare_parts(previous, rules)
                     and _shares_condition(pieces[index:], rules))
                 or (rules["dx_bare_body_part"].match(current) and rules["dx_places"].search(previous))
+                # Symptoms sharing the place named after the last: "numbness and tingling in both hands".
+                or (re.fullmatch(r"\s+and\s+", joiner) and rules["dx_shared_site"].match(previous)
+                    and rules["dx_shared_site"].match(current.split(" ", 1)[0]) and " " in current)
                 or ("," in joiner and rules["dx_qualifier"].match(current))):  # "..., improving"
             items[-1] += joiner + piece
         else:
@@ -299,13 +305,18 @@ def _shares_condition(rest: list[str], rules: dict) -> bool:
             continue
         words = piece.split()
         head = words[1:] if words and words[0].lower() in ("left", "right", "bilateral") else words
-        return bool(head) and bool(rules["dx_bare_body_part"].match(head[0]))
+        # The part named may take up to three words ("upper back pain", "lower back pain").
+        return any(rules["dx_bare_body_part"].match(" ".join(head[:n])) for n in range(1, min(3, len(head) - 1) + 1))
     return False
+
+
+# How long a condition has lasted, before the parts it names ("chronic neck and back pain").
+_ONSET = re.compile(r"^(?:chronic|acute|subacute|persistent|intermittent)\s+", re.IGNORECASE)
 
 
 def _bare_parts(item: str, rules: dict) -> bool:
     """Whether ``item`` names only body parts ("neck", "neck, back"), no condition."""
-    parts = [p for p in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", item) if p]
+    parts = [p for p in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", _ONSET.sub("", item)) if p]
     return bool(parts) and all(rules["dx_bare_body_part"].match(p) for p in parts)
 
 
