@@ -270,6 +270,18 @@ class HeaderRules(RuleSection):
 
 
 @dataclass(frozen=True)
+class Icd10MatchRules(RuleSection):
+    """``models/icd10_match.json``: How a diagnosis as written is read to match an ICD-10-CM title."""
+
+    FILE: ClassVar[str] = "icd10_match.json"
+    filler: list[str]
+    equivalent: dict[str, str]
+    negators: list[str]
+    negation_ends: list[str]
+    preferred: list[list[str]]
+
+
+@dataclass(frozen=True)
 class ItemsRules(RuleSection):
     """``models/items.json``: Disputed items: decision lines, blocks of guidelines and rationale."""
 

@@ -139,6 +139,11 @@ def test_diagnoses_shared_nouns_and_sentence_ends(sentence, expected):
     ("He was released with a diagnosis of neck strain, and since then he has been followed by his physician.",
      ["neck strain"]),
     ("She has been treated for headaches ever since the fall.", ["headaches"]),
+    # why: a cue found near an earlier cue word ("claim") is read whole, not cut where that word's window ends
+    ("This case involves a 40-year-old with an occupational claim from 3/2/2016. The mechanism of injury is "
+     "detailed as lifting a heavy crate off a pallet and twisting. The current diagnoses are documented as "
+     "strain in right hip and knee.",
+     ["strain in right hip and knee"]),
 ])
 def test_diagnoses_whole_and_ended(sentence, expected):
     assert diagnoses(sentence, 0, len(sentence)) == expected

@@ -167,6 +167,8 @@ def _cues(rules: dict, text: str, start: int, end: int) -> Iterator[re.Match[str
             continue
         m = cue.search(text, max(position, word.start() - _CUE_BEFORE), min(end, word.end() + _CUE_AFTER))
         if m:
+            # Read the cue again where it starts, past the window: the window may have cut it short.
+            m = cue.match(text, m.start(), end) or m
             position = m.end()
             yield m
 
