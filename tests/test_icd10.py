@@ -26,6 +26,9 @@ from extractor.resources import read_bytes, read_text
     ("strain of the muscle, fascia, and tendon of the low back", "S39.012A"),  # "low" and "lower"
     ("other specific arthropathies of the left knee", "M12.862"),  # "not elsewhere classified" says nothing
     ("cervical spine strain/bilateral trapezius strain", "S16.1XXA"),  # two diagnoses after a slash: the first
+    ("lumbar radiculitis", "M54.16"),  # radiculitis is indexed to radiculopathy
+    ("gastritis", "K29.7"),  # "Gastritis, unspecified", not "Acute gastritis"; bleeding is not claimed
+    ("complex regional pain syndrome of the left lower extremity", "G90.522"),  # an extremity is a limb
 ])
 def test_icd10_matching(diagnosis, code):
     assert icd10.code_diagnosis(diagnosis)["code"] == code

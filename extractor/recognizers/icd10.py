@@ -133,7 +133,9 @@ def _index() -> tuple[dict[str, str], dict[str, set[str]], dict[str, set[str]]]:
 
 
 def _rank(code: str, title: str) -> tuple[int, int, bool]:
-    return len(_WORD.findall(title.lower())), len(code), "other" in title.lower()
+    words = _WORD.findall(title.lower())
+    # "unspecified" says nothing more: "Gastritis, unspecified" before "Acute gastritis".
+    return len(words) - words.count("unspecified"), len(code), "other" in words
 
 
 @lru_cache(maxsize=1)
@@ -255,18 +257,12 @@ def _code(text: str) -> Optional[dict]:
         return None
     if len(code.replace(".", "")) < 7:
         if match != "synonym":  # a title names a category: its unspecified code, then the side
-            general = code
             code = _descend_unspecified(code)
-            sided = _with_side(code, side)
-            # A side the classification has no code for: the category, not its "unspecified side".
-            code = general if side is not None and sided == code and code != general else sided
-        else:
-            sided = _with_side(code, side)
-            # "left and right sided sciatica": no code for both sides; the category, not "unspecified side".
-            if side is not None and sided == code and "unspecified side" in _codes()[code].lower():
-                sided = code[:-1].rstrip(".")
-            code = sided
-        code = _with_encounter(code)
+        sided = _with_side(code, side)
+        # "left and right sided sciatica": no code for both sides; the category, not "unspecified side".
+        if side is not None and sided == code and "unspecified side" in _codes()[code].lower():
+            sided = code[:-1].rstrip(".")
+        code = _with_encounter(sided)
     elif side is not None:  # an injury code from the table: the side, then the encounter again
         core = code[:-1].rstrip("X").rstrip(".")
         sided = _with_side(core, side)
