@@ -370,6 +370,7 @@ class QuantitiesRules(RuleSection):
     number: Pattern
     patterns: list[QuantityPattern]
     total_in_parentheses: Pattern
+    number_in_parentheses: Pattern
     refills: Pattern
     units: dict[str, str]
     number_words: dict[str, int]
