@@ -10,6 +10,7 @@ are checked by medspaCy's rule classes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import MISSING, dataclass, fields
 from functools import lru_cache
 from typing import Any, ClassVar, Optional, TypeVar, Union, get_args, get_origin, get_type_hints
@@ -21,6 +22,10 @@ T = TypeVar("T", bound="RuleSection")
 
 class RuleFileError(ValueError):
     """A rule file whose keys or values are not what its loader reads."""
+
+
+class Pattern(str):
+    """A rule field that holds a regular expression: checked to compile when its file loads."""
 
 
 def _is_doc(key: str) -> bool:
@@ -86,6 +91,14 @@ def _convert(hint, value, where: str):
             raise RuleFileError(f"{where}: expected an object, found {type(value).__name__}")
         _, item = get_args(hint)
         return {k: _convert(item, v, f"{where}.{k}") for k, v in value.items()}
+    if hint is Pattern:
+        if not isinstance(value, str):
+            raise RuleFileError(f"{where}: expected a pattern (a string), found {json_type(value)}")
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise RuleFileError(f"{where}: the pattern does not compile ({exc})") from None
+        return Pattern(value)
     if hint in _SCALARS:
         # bool is an int in Python, but a rule's number is never true/false, nor the reverse.
         if not isinstance(value, hint) or (hint is int and isinstance(value, bool)):
@@ -155,7 +168,7 @@ class QuantityPattern(RuleSection):
     """One quantity pattern and the kind of quantity it reads."""
 
     kind: str
-    pattern: str
+    pattern: Pattern
 
 
 @dataclass(frozen=True)
@@ -163,8 +176,8 @@ class CategoryRule(RuleSection):
     """One service category: its pattern, and a pattern that rules it out."""
 
     category: str
-    pattern: str
-    unless: Optional[str] = None
+    pattern: Pattern
+    unless: Optional[Pattern] = None
 
 
 @dataclass(frozen=True)
@@ -201,17 +214,18 @@ class DiagnosesRules(RuleSection):
     """``models/diagnoses.json``: Diagnoses: the cues that introduce them, how list items split and join."""
 
     FILE: ClassVar[str] = "diagnoses.json"
-    cues: list[str]
-    modifier_end: str
-    bare_body_part: str
-    qualifier: str
-    unsplit: str
-    not_a_diagnosis: str
-    cue_words: str
-    list_stop: str
-    item_separator: str
-    numbered_item: str
-    places: str
+    cues: list[Pattern]
+    modifier_end: Pattern
+    bare_body_part: Pattern
+    qualifier: Pattern
+    unsplit: Pattern
+    not_a_diagnosis: Pattern
+    cue_words: Pattern
+    list_stop: Pattern
+    item_separator: Pattern
+    numbered_item: Pattern
+    places: Pattern
+    shared_site: Pattern
 
 
 @dataclass(frozen=True)
@@ -253,6 +267,18 @@ class HeaderRules(RuleSection):
     max_value_distance: int
     priority: PriorityRules
     narrative_dates: NarrativeDateRules
+
+
+@dataclass(frozen=True)
+class Icd10MatchRules(RuleSection):
+    """``models/icd10_match.json``: How a diagnosis as written is read to match an ICD-10-CM title."""
+
+    FILE: ClassVar[str] = "icd10_match.json"
+    filler: list[str]
+    equivalent: dict[str, str]
+    negators: list[str]
+    negation_ends: list[str]
+    preferred: list[list[str]]
 
 
 @dataclass(frozen=True)
@@ -305,10 +331,23 @@ class MentionsRules(RuleSection):
     visit_heading: str
     visit_carry_labels: list[str]
     visit_carry_sentences: int
-    work_status_unstated: str
-    work_status_in_treatments: str
+    work_status_unstated: Pattern
+    work_status_in_treatments: Pattern
     work_status_treatment_phrases: list[str]
     not_patient: list[str]
+
+
+@dataclass(frozen=True)
+class WorkStatusRules(RuleSection):
+    """``models/work_status.json``: How a work status statement is dated."""
+
+    FILE: ClassVar[str] = "work_status.json"
+    event_date: Pattern
+    event_date_reach: int
+    clause_start: Pattern
+    account_break: Pattern
+    range_joiner: Pattern
+    not_worked_since: Pattern
 
 
 @dataclass(frozen=True)
@@ -328,10 +367,11 @@ class QuantitiesRules(RuleSection):
     """``models/quantities.json``: Quantities of a requested service: numbers, units, totals, refills."""
 
     FILE: ClassVar[str] = "quantities.json"
-    number: str
+    number: Pattern
     patterns: list[QuantityPattern]
-    total_in_parentheses: str
-    refills: str
+    total_in_parentheses: Pattern
+    number_in_parentheses: Pattern
+    refills: Pattern
     units: dict[str, str]
     number_words: dict[str, int]
 
@@ -358,7 +398,7 @@ class ServicesRules(RuleSection):
     laterality: list[list[str]]
     number_words: dict[str, int]
     quantity: list[list[str]]
-    service_prefix_strip: str
+    service_prefix_strip: Pattern
     body_region_fallback: list[str]
 
 

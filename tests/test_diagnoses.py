@@ -102,3 +102,48 @@ def test_diagnoses_every_cue_holds_a_cue_word():
 ])
 def test_diagnoses_shared_nouns_and_sentence_ends(sentence, expected):
     assert diagnoses(sentence, 0, len(sentence)) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # why: a closing quote after the period still ends the sentence
+    ('He was diagnosed with "lumbar pain with radiculopathy." On a handwritten note dated 3/1/2016 he was seen.',
+     ["lumbar pain with radiculopathy"]),
+    # why: a period the PDF left without a space still ends the list
+    ("The worker is undergoing treatment for cervical radiculitis and chronic pain.Treatment to date has "
+     "included medications.", ["cervical radiculitis", "chronic pain"]),
+    # why: professional reviews name the condition claimed, up to "reportedly associated with"
+    ("The applicant is a 48-year-old man who has filed a claim for chronic neck and upper back pain reportedly "
+     "associated with an industrial injury of May 3, 2014.", ["chronic neck and upper back pain"]),
+    ("The applicant has filed a claim for wrist, elbow, and shoulder pain reportedly associated with "
+     "cumulative trauma.", ["wrist, elbow, and shoulder pain"]),
+    # why: symptoms that share the place named after the last are one diagnosis
+    ("She is being treated for numbness and tingling in both hands and cervical radiculopathy.",
+     ["numbness and tingling in both hands", "cervical radiculopathy"]),
+    # why: body parts after a condition placed with "in" continue it, the low back included
+    ("He is undergoing treatment for pain in the neck, low back and left hip.",
+     ["pain in the neck, low back and left hip"]),
+    # why: more ways to open a list
+    ("The diagnosis was noted to be cervical strain and thoracic strain.", ["cervical strain", "thoracic strain"]),
+    ("The diagnoses were reported to include lumbar stenosis and obesity.", ["lumbar stenosis", "obesity"]),
+    ("The diagnostic impression was right shoulder impingement.", ["right shoulder impingement"]),
+    ("Diagnoses are as follows: lumbar radiculopathy, chronic pain and insomnia.",
+     ["lumbar radiculopathy", "chronic pain", "insomnia"]),
+    ("On 12/1/2016 the treating physician diagnosed the injured worker with lumbar disc herniation.",
+     ["lumbar disc herniation"]),
+    ("The claimant is under treatment for plantar fasciitis.", ["plantar fasciitis"]),
+    ("The diagnoses given by the surgeon consist of rotator cuff tear and biceps tendinosis.",
+     ["rotator cuff tear", "biceps tendinosis"]),
+    # why: the sentence going on after the list is not a diagnosis
+    ("The patient was diagnosed with knee pain and started on physical therapy.", ["knee pain"]),
+    ("He was diagnosed with a left wrist fracture in 2014 and treated with a cast.", ["left wrist fracture"]),
+    ("He was released with a diagnosis of neck strain, and since then he has been followed by his physician.",
+     ["neck strain"]),
+    ("She has been treated for headaches ever since the fall.", ["headaches"]),
+    # why: a cue found near an earlier cue word ("claim") is read whole, not cut where that word's window ends
+    ("This case involves a 40-year-old with an occupational claim from 3/2/2016. The mechanism of injury is "
+     "detailed as lifting a heavy crate off a pallet and twisting. The current diagnoses are documented as "
+     "strain in right hip and knee.",
+     ["strain in right hip and knee"]),
+])
+def test_diagnoses_whole_and_ended(sentence, expected):
+    assert diagnoses(sentence, 0, len(sentence)) == expected

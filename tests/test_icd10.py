@@ -9,6 +9,32 @@ from extractor.recognizers import icd10
 from extractor.resources import read_bytes, read_text
 
 
+@pytest.mark.parametrize("diagnosis, code", [
+    ("thoracic spine sprain/strain", "S23.3XXA"),  # sprain and strain named together: the sprain
+    ("left elbow strain/sprain", "S53.402A"),
+    # words after "without" are absent: not "with obstruction, without gangrene" (K42.0)
+    ("umbilical hernia without obstruction or gangrene", "K42.9"),
+    # the category's title holds the rest of the words ("Abdominal and pelvic pain"), the side picks the code
+    ("right lower quadrant abdominal pain", "R10.31"),
+    # "Unspecified intracranial injury" has no child that only adds "unspecified": no loss of consciousness claimed
+    ("traumatic brain injury", "S06.9"),
+    # both sides named and no code for both: the category, not "unspecified side"
+    ("left and right sided sciatica", "M54.3"),
+    # of two titles read alike, the one that says least beyond the diagnosis
+    ("unspecified injury of the right lower leg", "S89.91XA"),
+    ("pelvic muscle strain", "S39.013A"),  # an adjective and its noun ("pelvis")
+    ("strain of the muscle, fascia, and tendon of the low back", "S39.012A"),  # "low" and "lower"
+    ("other specific arthropathies of the left knee", "M12.862"),  # "not elsewhere classified" says nothing
+    ("cervical spine strain/bilateral trapezius strain", "S16.1XXA"),  # two diagnoses after a slash: the first
+    ("lumbar radiculitis", "M54.16"),  # radiculitis is indexed to radiculopathy
+    ("gastritis", "K29.7"),  # "Gastritis, unspecified", not "Acute gastritis"; bleeding is not claimed
+    ("complex regional pain syndrome of the left lower extremity", "G90.522"),  # an extremity is a limb
+])
+def test_icd10_matching(diagnosis, code):
+    assert icd10.code_diagnosis(diagnosis)["code"] == code
+    assert icd10.is_valid(code)
+
+
 @pytest.mark.parametrize("diagnosis, code, match", [
     ("lumbar strain", "S39.012A", "synonym"),  # an injury: the initial encounter
     ("left knee pain", "M25.562", "synonym"),  # the side moves the code to its sibling

@@ -65,6 +65,10 @@ def test_mentions_list_under_a_history_lead_in_is_historical():
         ("Pain decreased from 8/10 to 4/10 with medication on 5/1/15.", [(8, "2015-05-01"), (4, "2015-05-01")]),
         ("Visit 3/4/16. S: knee pain rated 7/10, worse on stairs.", [(7, "2016-03-04")]),  # the visit's date
         ("Her daughter called on 3/4/16. Pain is 7/10.", [(7, None)]),  # a date, but no visit
+        ("On 6/2/16 she rated her back pain 3-6 out of 10.", [(6, "2016-06-02")]),  # a range: its upper bound
+        ("On 6/2/16 the pain was rated 5/10 to 7/10.", [(7, "2016-06-02")]),  # one rating given as a range
+        # A span of records dates no single visit.
+        ("Notes from 1/5/16 to 2/9/16 were reviewed. Her pain was 4/10.", [(4, None)]),
     ],
 )
 def test_mentions_pain_scores(sentence, scores):

@@ -1,6 +1,7 @@
 """Every data file under models/ loads and holds what its loader expects."""
 
 import json
+import re
 
 import pytest
 
@@ -129,3 +130,27 @@ def test_models_vocabulary_never_fires_inside_a_word(nlp):
         before = record.text[mention.start - 1] if mention.start else " "
         after = record.text[mention.end] if mention.end < len(record.text) else " "
         assert not before.isalnum() and not after.isalnum(), mention.text
+
+
+@pytest.mark.parametrize("cls_name, file, change, message", [
+    # why: a broken pattern would only fail (or silently match nothing) when first used
+    ("DiagnosesRules", "diagnoses.json", lambda d: d.update(list_stop="[.;"),
+     "models/diagnoses.json.list_stop: the pattern does not compile"),
+    # why: a pattern inside a list names its index
+    ("DiagnosesRules", "diagnoses.json", lambda d: d["cues"].append("(?:diagnos"),
+     "models/diagnoses.json.cues[17]: the pattern does not compile"),
+    ("WorkStatusRules", "work_status.json", lambda d: d.update(event_date="\\b(?:CT|MRI"),
+     "models/work_status.json.event_date: the pattern does not compile"),
+    ("QuantitiesRules", "quantities.json", lambda d: d["patterns"][0].update(pattern="#(?P<n"),
+     "models/quantities.json.patterns[0].pattern: the pattern does not compile"),
+    # why: a number where a pattern belongs
+    ("WorkStatusRules", "work_status.json", lambda d: d.update(range_joiner=3),
+     "models/work_status.json.range_joiner: expected a pattern"),
+])
+def test_models_patterns_that_do_not_compile_fail_at_load(cls_name, file, change, message):
+    from extractor import rule_files
+
+    data = json.loads(read_text(file))
+    change(data)
+    with pytest.raises(rule_files.RuleFileError, match=re.escape(message)):
+        getattr(rule_files, cls_name).from_dict(data, f"models/{file}")

@@ -28,6 +28,17 @@ from extractor.recognizers.quantities import quantity_fields
     ("Ketophene 20% cream, 167 grams", 167, "g", None, None),
     ("Lidocaine ointment 5% 106.32gm", None, "g", None, None),  # not a whole number: no total
     ("Cold compression therapy 30 day rental", 30, "days", None, "30 days"),
+    ("Outpatient physical therapy, twice weekly for six weeks", 12, "sessions", "2 per week", "6 weeks"),  # "weekly"
+    ("Physical therapy 3x week for 4 weeks", 12, "sessions", "3 per week", "4 weeks"),  # "3x week"
+    ("Aquatic therapy 2 x week x 5 weeks", 10, "sessions", "2 per week", "5 weeks"),
+    ("Physical therapy 1-2 times per week for 6-8 weeks",
+     16, "sessions", "1-2 per week", "6-8 weeks"),  # a range of weeks: its upper bound
+    ("Physical therapy three (3) times a week for four (4) weeks",
+     12, "sessions", "3 per week", "4 weeks"),  # numbers in words and digits, read once
+    ("Hydrocodone 10/325mg, 120 count", 120, "count", None, None),  # a count written after the number
+    ("Tramadol 50mg, quantity 90", 90, "count", None, None),
+    ("Omeprazole 20mg Qty: 30", 30, "count", None, None),
+    ("Additional chiropractic x 6 visits", 6, "visits", None, None),  # "times N" with its noun
     ("Cryotherapy unit, seven day use", 7, "days", None, "7 days"),
     ("Brace rental x 3 months", 3, "months", None, "3 months"),
     ("Home health care 4 hours a day", 4, "hours", None, None),

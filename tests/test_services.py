@@ -43,6 +43,18 @@ from extractor.recognizers import guidelines, services
         ("Bilateral hearing aids", "dme", "head", "bilateral", None),
         ("Dental implants for teeth 8 and 9", "surgery", "head", None, None),
         ("Botox injections for migraines 155 units", "injection", "head", None, "155 units"),
+        # A bone's "head" is not the head; bones and nerves name their region.
+        ("Right radial head excision", "surgery", "elbow", "right", None),
+        ("Left ulnar nerve transposition", "surgery", "elbow", "left", None),
+        ("Right clavicle ORIF", "surgery", "shoulder", "right", None),
+        ("Injection of the left greater trochanteric bursa", "injection", "hip", "left", None),
+        ("X-rays of the right femur", "imaging", "lower extremity", "right", None),
+        ("Bunionectomy, left foot", "surgery", "foot", "left", None),
+        ("Left de Quervain's release", "surgery", "wrist", "left", None),
+        # The quantity as the corpus writes it.
+        ("Outpatient physical therapy, twice weekly for six weeks", "physical_therapy", None, None, "2x6"),
+        ("Two physical therapy sessions for the lumbar", "physical_therapy", "lumbar spine", None, "2 sessions"),
+        ("Synapryn (10mg/1ml oral suspension) 500ml", "medication", None, None, "500 ml"),  # not the 1 ml
     ],
 )
 def test_services_classification(service, category, region, side, quantity):

@@ -10,7 +10,7 @@ from typing import Callable, Iterator, Optional
 from .. import fastre
 from ..dates import find_dates
 from ..resources import read_csv
-from ..rule_files import DiagnosesRules, MentionsRules
+from ..rule_files import DiagnosesRules, MentionsRules, WorkStatusRules
 
 # Where a list written with semicolons ("a; b; and c") ends: the end of its sentence.
 _SENTENCE_END = re.compile(r"[.:]\s|\.$|\n")
@@ -23,6 +23,7 @@ _MAX_JOINED_WORDS = 16  # ICD-10 wording: "strain of unspecified muscle, fascia 
 def _rules() -> dict:
     diagnoses = DiagnosesRules.load()
     mentions = MentionsRules.load()
+    work = WorkStatusRules.load()
     table = sorted(read_csv("work_status.csv"), key=lambda r: -len(r["phrase"]))
     return {
         # One scan for all cues: where several match at a place, the first listed wins.
@@ -37,6 +38,7 @@ def _rules() -> dict:
         "dx_unsplit": re.compile(diagnoses.unsplit, re.IGNORECASE),
         "dx_not": re.compile(diagnoses.not_a_diagnosis, re.IGNORECASE),
         "dx_numbered": diagnoses.numbered_item,
+        "dx_shared_site": re.compile(diagnoses.shared_site, re.IGNORECASE),
         "pain": fastre.compile(mentions.pain.score, re.IGNORECASE),
         "pain_cue": fastre.compile(mentions.pain.cue, re.IGNORECASE),
         "visit_cue": fastre.compile(mentions.visit_cue, re.IGNORECASE),
@@ -45,8 +47,8 @@ def _rules() -> dict:
         "visit_heading": re.compile(mentions.visit_heading, re.IGNORECASE | re.MULTILINE),
         "work": fastre.compile(
             "|".join(
-                rf"(?P<w{i}>{re.escape(r['phrase'])})" if r["phrase"].isupper()
-                else rf"(?P<w{i}>(?i:{re.escape(r['phrase'])}))"
+                rf"(?P<w{i}>{_phrase(r['phrase'])})" if r["phrase"].isupper()
+                else rf"(?P<w{i}>(?i:{_phrase(r['phrase'])}))"
                 for i, r in enumerate(table)
             ).join([r"\b(?:", r")(?![\w&])"])
         ),
@@ -54,7 +56,18 @@ def _rules() -> dict:
         "work_unstated": fastre.compile(mentions.work_status_unstated, re.IGNORECASE),
         "work_in_treatments": fastre.compile(mentions.work_status_in_treatments, re.IGNORECASE),
         "work_as_treatment": {p.lower() for p in mentions.work_status_treatment_phrases},
+        "event_date": fastre.compile(work.event_date, re.IGNORECASE),
+        "event_reach": work.event_date_reach,
+        "clause_start": re.compile(work.clause_start, re.IGNORECASE),
+        "account_break": fastre.compile(work.account_break, re.IGNORECASE),
+        "range_joiner": re.compile(work.range_joiner, re.IGNORECASE),
+        "work_not_since": re.compile(work.not_worked_since, re.IGNORECASE),
     }
+
+
+def _phrase(phrase: str) -> str:
+    """A table phrase as a pattern: its words as written, any spacing or line break between them."""
+    return r"\s+".join(re.escape(word) for word in phrase.split())
 
 
 # After a sentence end, characters that the work-status pattern's closing lookahead refuses.
@@ -103,9 +116,14 @@ def _sentence_spans(text: str, start: int, end: int) -> tuple[tuple[int, int], .
 
 
 def sentence_date(text: str, sentence: tuple[int, int], position: int) -> Optional[str]:
-    """The date a sentence ties to ``position``: the nearest one before it, else the first after."""
+    """The date a sentence ties to ``position``: the nearest one before it, else the first after.
+
+    Not a date the statement lasts until, nor the date of a study or event its clause names
+    ("underwent a CT scan on 3/1/2016 and was returned to full duty").
+    """
     found = [d for d in find_dates(text, sentence[0], sentence[1])
-             if not _UNTIL.search(text, max(sentence[0], d.start - 12), d.start)]
+             if not _UNTIL.search(text, max(sentence[0], d.start - 12), d.start)
+             and not _event_date(text, sentence[0], d.start)]
     before = [d for d in found if d.end <= position]
     if before:
         return before[-1].iso
@@ -149,6 +167,8 @@ def _cues(rules: dict, text: str, start: int, end: int) -> Iterator[re.Match[str
             continue
         m = cue.search(text, max(position, word.start() - _CUE_BEFORE), min(end, word.end() + _CUE_AFTER))
         if m:
+            # Read the cue again where it starts, past the window: the window may have cut it short.
+            m = cue.match(text, m.start(), end) or m
             position = m.end()
             yield m
 
@@ -227,6 +247,8 @@ def _list_items(text: str, begin: int, end: int, label: bool = False) -> list[st
             stop_at, separator = sentence_end, _SEMICOLON
     segment = re.sub(r"\s+", " ", text[begin:stop_at]).strip(" :,\"")
     segment = re.sub(r"^(?:a|an|the)\s+", "", segment, flags=re.IGNORECASE)
+    # "neck strain, and since then ...": the list ended before a conjunction that went on.
+    segment = re.sub(r"[,\s]+(?:and|or)$", "", segment, flags=re.IGNORECASE)
     items = _split_items(segment, separator, rules)
     kept = []
     for item in map(_clean_item, items):
@@ -261,6 +283,9 @@ def _split_items(segment: str, separator: re.Pattern[str], rules: dict) -> list[
                 or (";" not in joiner and _bare_parts(previous, rules)
                     and _shares_condition(pieces[index:], rules))
                 or (rules["dx_bare_body_part"].match(current) and rules["dx_places"].search(previous))
+                # Symptoms sharing the place named after the last: "numbness and tingling in both hands".
+                or (re.fullmatch(r"\s+and\s+", joiner) and rules["dx_shared_site"].match(previous)
+                    and rules["dx_shared_site"].match(current.split(" ", 1)[0]) and " " in current)
                 or ("," in joiner and rules["dx_qualifier"].match(current))):  # "..., improving"
             items[-1] += joiner + piece
         else:
@@ -282,13 +307,18 @@ def _shares_condition(rest: list[str], rules: dict) -> bool:
             continue
         words = piece.split()
         head = words[1:] if words and words[0].lower() in ("left", "right", "bilateral") else words
-        return bool(head) and bool(rules["dx_bare_body_part"].match(head[0]))
+        # The part named may take up to three words ("upper back pain", "lower back pain").
+        return any(rules["dx_bare_body_part"].match(" ".join(head[:n])) for n in range(1, min(3, len(head) - 1) + 1))
     return False
+
+
+# How long a condition has lasted, before the parts it names ("chronic neck and back pain").
+_ONSET = re.compile(r"^(?:chronic|acute|subacute|persistent|intermittent)\s+", re.IGNORECASE)
 
 
 def _bare_parts(item: str, rules: dict) -> bool:
     """Whether ``item`` names only body parts ("neck", "neck, back"), no condition."""
-    parts = [p for p in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", item) if p]
+    parts = [p for p in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", _ONSET.sub("", item)) if p]
     return bool(parts) and all(rules["dx_bare_body_part"].match(p) for p in parts)
 
 
@@ -349,28 +379,9 @@ def visit_headings(text: str, start: int, end: int) -> Callable[[int], Optional[
     return heading
 
 
-def _dater(text: str, spans: list[tuple[int, int]], injury: Optional[str]) -> Callable[[int, int], Optional[str]]:
-    """``date_of(i, position)``: the date sentence i gives a statement at ``position``.
-
-    That is the date of the visit the sentence reports (see :func:`visit_date`), or its visit
-    heading's.
-    """
-    rules = _rules()
-    heading = visit_headings(text, spans[0][0], spans[-1][1]) if spans else (lambda position: None)
-    found_dates: dict[int, list] = {}
-
-    def dated(i: int) -> list:
-        if i not in found_dates:
-            found_dates[i] = list(find_dates(text, spans[i][0], spans[i][1]))
-        return found_dates[i]
-
-    def date_of(index: int, position: int) -> Optional[str]:
-        return (sentence_date(text, spans[index], position)
-                or visit_date(text, index, spans.__getitem__, dated, rules["visit_cue"], rules["visit_reach"],
-                               rules["visit_lead"], injury)
-                or heading(spans[index][0]))
-
-    return date_of
+# Two ratings joined as a range, and the word that makes them a change instead ("from 8/10 to 6/10").
+_PAIN_RANGE = re.compile(r"\s*(?:to|-)\s*")
+_PAIN_CHANGE = re.compile(r"\bfrom\s*$", re.IGNORECASE)
 
 
 def pain_scores(text: str, start: int, end: int, injury: Optional[str] = None) -> list[dict]:
@@ -378,15 +389,21 @@ def pain_scores(text: str, start: int, end: int, injury: Optional[str] = None) -
     rules = _rules()
     scores = []
     spans = _sentence_spans(text, start, end)
-    date_of = _dater(text, spans, injury)
+    date_of = _statement_dater(text, spans, injury)
     for index, sentence in enumerate(spans):
         # Every rating ends in "10"; the cue search is the costly test, most sentences fail this.
         if text.find("10", sentence[0], sentence[1]) < 0:
             continue
         if not rules["pain_cue"].search(text, sentence[0], sentence[1]):
             continue
-        for m in rules["pain"].finditer(text, sentence[0], sentence[1]):
-            value = float(m.group("score"))
+        found = list(rules["pain"].finditer(text, sentence[0], sentence[1]))
+        for i, m in enumerate(found):
+            later = found[i + 1] if i + 1 < len(found) else None
+            if later and _PAIN_RANGE.fullmatch(text, m.end(), later.start()) \
+                    and not _PAIN_CHANGE.search(text, max(sentence[0], m.start() - 12), m.start()):
+                continue  # "rated 7/10 to 8/10" is one rating, its upper bound (not "from 8/10 to 6/10")
+            # A range ("rated 2-5 out of 10") is scored by its upper bound.
+            value = float(m.group("high") or m.group("score"))
             if value > 10:
                 continue
             scores.append({
@@ -401,19 +418,27 @@ def pain_scores(text: str, start: int, end: int, injury: Optional[str] = None) -
 
 
 def work_status(text: str, start: int, end: int, injury: Optional[str] = None) -> list[dict]:
-    """Work status statements, normalized (ttd, modified_duty, full_duty, ...), with dates."""
+    """Work status statements, normalized (ttd, modified_duty, full_duty, ...), with dates.
+
+    A statement is dated by its own sentence (never by the date of a study or another event
+    the sentence names), else by the visit whose account the sentence continues, else not.
+    """
     rules = _rules()
     found: list[dict] = []
     seen = set()
     spans = _sentence_spans(text, start, end)
     per_sentence = _matches_by_sentence(rules["work"], text, spans, end, _WORK_STOP)
-    date_of = _dater(text, spans, injury)
+    date_of = _statement_dater(text, spans, injury)
     for index, matches in enumerate(per_sentence):
         if matches and rules["work_unstated"].search(text, *spans[index]):
             continue  # the sentence says the status is not known
+        stated = {rules["work_status"][int(m.lastgroup[1:])] for m in matches}
         for m in matches:
             status = rules["work_status"][int(m.lastgroup[1:])]
-            if (m.group().lower() in rules["work_as_treatment"]
+            if (status == "not_working" and stated & _IMPLY_NOT_WORKING
+                    and rules["work_not_since"].fullmatch(m.group())):
+                continue  # "declared permanent and stationary and has not worked since": one status
+            if (" ".join(m.group().lower().split()) in rules["work_as_treatment"]
                     and rules["work_in_treatments"].search(text, spans[index][0], m.start())):
                 continue  # restrictions listed among past treatments
             date = date_of(index, m.start())
@@ -422,3 +447,61 @@ def work_status(text: str, start: int, end: int, injury: Optional[str] = None) -
             seen.add((status, date))
             found.append({"status": status, "text": m.group(), "date": date, "start": m.start(), "end": m.end()})
     return found
+
+
+# Statuses that say the worker is not working: "has not worked since" beside one in its
+# sentence adds nothing (beside modified or full duty it is news: "modified duty was not available").
+_IMPLY_NOT_WORKING = {"ttd", "permanent_and_stationary", "retired"}
+
+
+def _event_date(text: str, sentence_start: int, date_start: int) -> bool:
+    """Whether the date at ``date_start`` is that of a study or event its clause names before it."""
+    rules = _rules()
+    begin = max(sentence_start, date_start - rules["event_reach"])
+    for clause in rules["clause_start"].finditer(text, begin, date_start):
+        begin = clause.end()
+    event = None
+    for event in rules["event_date"].finditer(text, begin, date_start):
+        pass
+    # "an MRI ... reviewed at the visit dated 3/1": a visit named after the event dates the statement.
+    return event is not None and not rules["visit_cue"].search(text, event.end(), date_start)
+
+
+def _statement_dater(text: str, spans: tuple[tuple[int, int], ...],
+                     injury: Optional[str]) -> Callable[[int, int], Optional[str]]:
+    """``date_of(i, position)``: the date of a statement (a pain rating, a work status) in sentence i.
+
+    Its sentence's own date (see :func:`sentence_date`); else the date of the visit whose
+    account the sentence continues (as :func:`visit_date` finds it), where no summary of the
+    case's history came between and the visit's date does not close a span of records; else
+    its visit heading's.
+    """
+    rules = _rules()
+    heading = visit_headings(text, spans[0][0], spans[-1][1]) if spans else (lambda position: None)
+
+    def carried(index: int) -> Optional[str]:
+        index_start = spans[index][0]
+        for back in range(index - 1, max(-1, index - 1 - rules["visit_reach"]), -1):
+            back_start, back_end = spans[back]
+            if text.find("\n", back_end, index_start) != -1:
+                return None  # a new paragraph or line: the visit's account has ended
+            if rules["account_break"].match(text, back_start, back_end):
+                return None  # a summary of the history came between
+            dates = list(find_dates(text, back_start, back_end))
+            if not dates:
+                continue
+            last = dates[-1]
+            if len(dates) > 1 and rules["range_joiner"].fullmatch(text, dates[-2].end, last.start):
+                return None  # "records (11-01-2016 to 11-21-2016)": no single visit
+            visit = rules["visit_cue"].search(text, back_start, back_end) or rules["visit_lead"].match(
+                text, back_start, back_end)
+            return last.iso if visit and last.iso != injury else None
+        return None
+
+    def date_of(index: int, position: int) -> Optional[str]:
+        s0 = spans[index][0]
+        if rules["account_break"].match(text, s0, spans[index][1]):
+            return sentence_date(text, spans[index], position) or heading(s0)
+        return sentence_date(text, spans[index], position) or carried(index) or heading(s0)
+
+    return date_of

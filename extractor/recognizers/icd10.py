@@ -21,28 +21,57 @@ from functools import lru_cache
 from typing import Optional
 
 from ..resources import read_bytes, read_csv
+from ..rule_files import Icd10MatchRules
 
 # A title match by words must cover this share of the title's words ("cervical radiculopathy"
 # is 2 of "Radiculopathy, cervical region"'s 3 words); lower fits name another condition.
 _MIN_WORDS_SCORE = 0.6
 _WORD = re.compile(r"[a-z0-9]+")
-# Words that carry no meaning for matching a title (ICD titles' own fillers included).
-_FILLER = {
-    "of", "the", "and", "with", "without", "in", "to", "a", "an", "or", "other", "unspecified",
-    "site", "region", "nos", "s", "status", "post", "chronic", "acute", "history", "mild",
-    "moderate", "severe", "possible", "probable", "rule", "out", "r", "o",
-    # anatomy words that name no condition: "lumbar spine strain" is "lumbar strain"
-    "spine", "muscle", "muscles", "level", "joint",
-}
 # A diagnosis with a qualifier after these is coded by what comes before them when it has no
 # code whole ("cervical spine strain with radicular complaints" -> "cervical spine strain").
 _QUALIFIER = re.compile(r"\s+(?:with|secondary\s+to|due\s+to|status\s+post|s/p)\s+|\s*[,;(]\s*", re.IGNORECASE)
+# A slash before two or more words joins two diagnoses ("A strain/B strain"), not two names
+# of one ("sprain/strain", "contusion/laceration").
+_ALTERNATIVE = re.compile(r"\s*/\s*(?=[a-z]+\s+[a-z])", re.IGNORECASE)
 _SIDES = {"left": "left", "right": "right", "bilateral": "bilateral", "both": "bilateral"}
 _SIDE_WORDS = set(_SIDES)
 
 
+@lru_cache(maxsize=1)
+def _reading() -> Icd10MatchRules:
+    return Icd10MatchRules.load()
+
+
 def _words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text.lower().replace("'s", "")) if w not in _FILLER]
+    """The words that can name a condition, read as ``models/icd10_match.json`` says.
+
+    Equivalent words become one; words after "without" are marked absent ("-gangrene"); of
+    conditions named together ("sprain/strain") the preferred one is kept.
+    """
+    rules = _reading()
+    filler, same = set(rules.filler), rules.equivalent
+    words: list[str] = []
+    absent = False
+    for word in _WORD.findall(text.lower().replace("'s", "")):
+        word = same.get(word, word)
+        if word in rules.negators:
+            absent = True
+        elif word in rules.negation_ends:
+            absent = False
+        elif word not in filler:
+            words.append("-" + word if absent else word)
+    for first, *others in rules.preferred:
+        if first in words:
+            words = [w for w in words if w not in others]
+    return words
+
+
+def _side(words: list[str]) -> Optional[str]:
+    """The side a diagnosis names: both "left" and "right" are bilateral."""
+    sides = {_SIDES[w] for w in words if w in _SIDES}
+    if {"left", "right"} <= sides:
+        return "bilateral"
+    return next((_SIDES[w] for w in words if w in _SIDES), None)
 
 
 def _key(text: str) -> str:
@@ -70,16 +99,19 @@ def _codes() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _index() -> tuple[dict[str, str], dict[str, set[str]], dict[str, int]]:
-    """Title and term keys to codes; word to codes; each code's title length in words.
+def _index() -> tuple[dict[str, str], dict[str, set[str]], dict[str, set[str]]]:
+    """Title and term keys to codes; word to codes; each code's own title words.
 
     Only codes up to the subcategory (no 7th-character extensions) are indexed: the side and
-    the encounter are chosen after the condition.
+    the encounter are chosen after the condition. A code is found by its own words and its
+    category's ("left lower quadrant abdominal pain": "Left lower quadrant pain" in "Abdominal
+    and pelvic pain").
     """
     titles, terms = _release()
     exact: dict[str, str] = {}
+    exact_text: dict[str, str] = {}
     by_word: dict[str, set[str]] = {}
-    size: dict[str, int] = {}
+    own: dict[str, set[str]] = {}
     for code, title in titles.items():
         if len(code.replace(".", "")) > 6:
             continue
@@ -87,14 +119,23 @@ def _index() -> tuple[dict[str, str], dict[str, set[str]], dict[str, int]]:
             key = _key(text)
             if not key:
                 continue
-            # The least specific code of a title wins ("Carpal tunnel syndrome" is G56.0, not a side).
-            if key not in exact or len(code) < len(exact[key]):
-                exact[key] = code
-        words = set(_key(title).split())
-        size[code] = len(words)
-        for word in words:
+            # Of titles read the same, the one that says least beyond it ("Unspecified injury of
+            # lower leg", not "Injury of muscle, fascia and tendon at lower leg level"), then the
+            # least specific code ("Carpal tunnel syndrome" is G56.0, not a side), then a general
+            # title before an "other" one.
+            if key not in exact or _rank(code, text) < _rank(exact[key], exact_text[key]):
+                exact[key], exact_text[key] = code, text
+        own[code] = set(_key(title).split())
+        family = own[code] | set(_key(titles.get(code[:3], "")).split())
+        for word in family:
             by_word.setdefault(word, set()).add(code)
-    return exact, by_word, size
+    return exact, by_word, own
+
+
+def _rank(code: str, title: str) -> tuple[int, int, bool]:
+    words = _WORD.findall(title.lower())
+    # "unspecified" says nothing more: "Gastritis, unspecified" before "Acute gastritis".
+    return len(words) - words.count("unspecified"), len(code), "other" in words
 
 
 @lru_cache(maxsize=1)
@@ -124,14 +165,16 @@ def _children(code: str) -> list[str]:
 
 
 def _descend_unspecified(code: str) -> str:
-    """Below a category, its "unspecified" child, as long as there is one.
+    """Below a category, the child that only adds "unspecified", as long as there is one.
 
-    ("Sprain of ankle" -> "Sprain of unspecified ligament of ankle").
+    ("Sprain of ankle" -> "Sprain of unspecified ligament of ankle"; "Unspecified intracranial
+    injury" stays: its children add whether consciousness was lost).
     """
     titles = _codes()
     while True:
+        words = set(_WORD.findall(titles[code].lower()))
         plain = [c for c in _children(code) if len(c.replace(".", "")) < 7]
-        unspecified = [c for c in plain if "unspecified" in titles[c].lower()]
+        unspecified = [c for c in plain if "unspecified" in set(_WORD.findall(titles[c].lower())) - words]
         if not plain or not unspecified:
             return code
         code = unspecified[0]
@@ -178,37 +221,48 @@ def code_diagnosis(text: str) -> Optional[dict]:
     head = _QUALIFIER.split(text, maxsplit=1)[0]
     if found is None and head != text:
         found = _code(head)
+    first = _ALTERNATIVE.split(head, maxsplit=1)[0]
+    if found is None and first != head:  # "thoracic spine strain/bilateral parascapular strain"
+        found = _code(first)
     return found
 
 
 def _code(text: str) -> Optional[dict]:
     words = _words(text)
-    side = next((_SIDES[w] for w in words if w in _SIDES), None)
+    side = _side(words)
     key = _key(text)
     if not key:
         return None
-    exact, by_word, size = _index()
+    exact, by_word, own = _index()
     match, score, code = None, 0.0, None
     if key in _synonyms():
         code, match, score = _synonyms()[key], "synonym", 1.0
     elif key in exact:
         code, match, score = exact[key], "title", 1.0
     else:
-        wanted = key.split()
+        wanted = set(key.split())
         candidates = set.intersection(*(by_word.get(w, set()) for w in wanted)) if wanted else set()
         if candidates:
             titles = _codes()
-            # Fewest extra words; then a general title before an "other" one; then the shortest code.
-            best = min(candidates, key=lambda c: (size[c], "other" in titles[c].lower(), len(c), c))
-            fit = len(set(wanted)) / max(size[best], 1)
-            if fit >= _MIN_WORDS_SCORE:
+            # Fewest extra words, most words named; the side named; a general title before an
+            # "other" one; then the shortest code.
+            best = min(candidates, key=lambda c: (len(own[c] - wanted), -len(own[c] & wanted),
+                                                  side is not None and side not in titles[c].lower(),
+                                                  "other" in titles[c].lower(), len(c), c))
+            fit = len(wanted & own[best]) / max(len(own[best]), 1)
+            # The code's own title names most of the diagnosis; its category only the rest.
+            if fit >= _MIN_WORDS_SCORE and len(wanted & own[best]) * 2 >= len(wanted):
                 code, match, score = best, "words", round(fit, 2)
     if code is None:
         return None
     if len(code.replace(".", "")) < 7:
         if match != "synonym":  # a title names a category: its unspecified code, then the side
             code = _descend_unspecified(code)
-        code = _with_encounter(_with_side(code, side))
+        sided = _with_side(code, side)
+        # "left and right sided sciatica": no code for both sides; the category, not "unspecified side".
+        if side is not None and sided == code and "unspecified side" in _codes()[code].lower():
+            sided = code[:-1].rstrip(".")
+        code = _with_encounter(sided)
     elif side is not None:  # an injury code from the table: the side, then the encounter again
         core = code[:-1].rstrip("X").rstrip(".")
         sided = _with_side(core, side)

@@ -30,6 +30,7 @@ def _rules() -> dict[str, Any]:
     return {
         "patterns": [(row.kind, compile_rule(row.pattern)) for row in data.patterns],
         "total": compile_rule(data.total_in_parentheses),
+        "spelled": compile_rule(data.number_in_parentheses),
         "refills": compile_rule(data.refills),
         "numbers": data.number_words,
         "units": data.units,
@@ -49,6 +50,18 @@ def _plural(unit: str, n: int) -> str:
 def quantity_fields(service: str) -> dict[str, Any]:
     """``quantity_total``, ``quantity_unit``, ``frequency``, ``duration`` and ``refills`` of a service."""
     rules = _rules()
+    # "three (3) times a week for four (4) weeks": the number once, in digits; as printed when
+    # that reads nothing ("One (1) x-ray" is counted by its "(1)").
+    once = rules["spelled"].sub(
+        lambda m: m.group("n") if _number(m.group("word")) == int(m.group("n")) else m.group(), service)
+    out = _read(once)
+    if once != service and out["quantity_total"] is None and out["quantity_unit"] is None:
+        out = _read(service)
+    return out
+
+
+def _read(service: str) -> dict[str, Any]:
+    rules = _rules()
     out = dict(EMPTY)
     refills = rules["refills"].search(service)
     if refills:
@@ -61,7 +74,9 @@ def quantity_fields(service: str) -> dict[str, Any]:
             continue
         groups = m.groupdict()
         if kind == "course":
-            low, high, weeks = _number(groups["a"]), _number(groups["a2"]), _number(groups["b"])
+            low, high = _number(groups["a"]), _number(groups["a2"])
+            # "for 6-8 weeks": the upper bound counts, the range is kept in the duration.
+            weeks, weeks_high = _number(groups["b"]), _number(groups.get("b2"))
             period = (groups.get("period") or "weeks").lower()
             if low is None or weeks is None:
                 continue
@@ -69,9 +84,10 @@ def quantity_fields(service: str) -> dict[str, Any]:
             out["quantity_unit"] = units.get(unit.lower(), "sessions")
             out["frequency"] = f"{low}-{high} per week" if high else f"{low} per week"
             period_unit = units.get(period, "weeks")  # "wk", "wks": weeks
-            out["duration"] = f"{weeks} {_plural(period_unit, weeks)}"
+            out["duration"] = (f"{weeks}-{weeks_high} {period_unit}" if weeks_high
+                               else f"{weeks} {_plural(period_unit, weeks)}")
             # Sessions a week times weeks; a course counted in days or months gives no total.
-            out["quantity_total"] = (high or low) * weeks if period_unit == "weeks" else None
+            out["quantity_total"] = (high or low) * (weeks_high or weeks) if period_unit == "weeks" else None
         elif kind == "amount":
             value = float(groups["n"])
             out["quantity_total"] = int(value) if value.is_integer() else None
@@ -81,8 +97,8 @@ def quantity_fields(service: str) -> dict[str, Any]:
             if n is None:
                 continue
             out["quantity_total"] = n
-            out["quantity_unit"] = {"count": "count", "times": "sessions", "hours": "hours"}.get(
-                kind, units.get((groups.get("unit") or "").lower()))
+            unit = units.get((groups.get("unit") or "").lower())  # "x 6 visits": visits
+            out["quantity_unit"] = unit or {"count": "count", "times": "sessions", "hours": "hours"}.get(kind)
             if kind == "period":
                 out["duration"] = f"{n} {_plural(out['quantity_unit'], n)}"
         if kind in ("course", "times", "sessions"):
