@@ -110,8 +110,11 @@ def run(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each failed letter."),
     with_features: bool = typer.Option(False, "--features", help="Also write the features table (see 'features')."),
     csv_raw: bool = typer.Option(DEFAULTS.csv_raw, "--csv-raw", help=CSV_RAW_HELP),
+    with_text: bool = typer.Option(
+        DEFAULTS.with_text, "--with-text", help="Also write the texts table: each letter's text, which every "
+                                                 "offset (start, end, evidence) counts in."),
 ) -> None:
-    """Extract letters into a dataset: tables letters, items, mentions, errors."""
+    """Extract letters into a dataset: tables letters, items, mentions, errors (and texts)."""
     _setup_logging(verbose)
     from .dataset import SchemaVersionError
     from .dataset.state import DatasetBusy
@@ -122,7 +125,7 @@ def run(
         options = RunOptions(fmt=fmt, workers=workers, batch_size=batch_size, pdf_backend=pdf_backend,
                              ocr=ocr, time_limit=time_limit, memory_limit=memory_limit, resume=resume,
                              in_process=in_process, max_file_mb=max_file_mb,
-                             workers_force=workers_force, csv_raw=csv_raw).check()
+                             workers_force=workers_force, csv_raw=csv_raw, with_text=with_text).check()
     except ValueError as exc:
         console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)

@@ -64,6 +64,7 @@ class RunOptions:
     start_method: Optional[str] = None  # None: fork where the system has it, else spawn
     letters_per_worker: int = LETTERS_PER_WORKER  # 0: workers are never replaced
     csv_raw: bool = False  # CSV cells written as extracted, formula-like ones unquoted (see dataset.csv_safe)
+    with_text: bool = False  # also write the texts table (each letter's text, for its offsets)
 
     @property
     def letter(self) -> LetterOptions:

@@ -20,18 +20,21 @@ def assert_same_dataset(expected: Path, got: Path, path=None, tables=None) -> No
     """Two datasets hold the same tables cell by cell: columns, dtypes and rows (in any order).
 
     ``path`` maps the ``path`` column of ``got`` before the comparison (URIs to paths);
-    ``tables`` names the tables to compare (default: all four).
+    ``tables`` names the tables to compare (default: the four, and ``texts`` where ``expected`` has it).
     """
     import pandas as pd
 
     from extractor.dataset import read_table
-    from extractor.dataset.schema import TABLES
+    from extractor.dataset.schema import COLUMNS, TABLES
 
-    for table in tables or TABLES:
+    if tables is None:
+        tables = [*TABLES, *(["texts"] if (Path(expected) / "texts").is_dir() else [])]
+        assert (Path(got) / "texts").is_dir() == ("texts" in tables)
+    for table in tables:
         a, b = read_table(expected, table), read_table(got, table)
         if path is not None and "path" in b:
             b["path"] = b["path"].map(path)
-        assert list(a.columns) == list(TABLES[table]) == list(b.columns), table
+        assert list(a.columns) == list(COLUMNS[table]) == list(b.columns), table
         assert len(a) == len(b), (table, len(a), len(b))
         a, b = _in_row_order(a), _in_row_order(b)
         pd.testing.assert_frame_equal(a, b, check_dtype=True, obj=table)

@@ -70,8 +70,8 @@ def test_spark_dataset_equals_the_local_one_cell_by_cell(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     inputs = ["letters", "later", "missing.txt"]  # relative, as a user types them
 
-    local = run_local(inputs, tmp_path / "local", workers=1)
-    spark = engine.run_spark(inputs, tmp_path / "spark", conf=QUIET)
+    local = run_local(inputs, tmp_path / "local", workers=1, with_text=True)
+    spark = engine.run_spark(inputs, tmp_path / "spark", conf=QUIET, with_text=True)
 
     assert_same_dataset(tmp_path / "local", tmp_path / "spark")  # path, dtypes and all
     assert _counts(spark) == _counts(local)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Union
 
 from .query import VIEWS, dataset_parts, table_sql
-from .schema import TABLES
+from .schema import COLUMNS
 
 
 class ExportRefused(FileExistsError):
@@ -50,7 +50,7 @@ def export_duckdb(dataset: Union[str, Path], target: Union[str, Path], *, force:
         con = duckdb.connect(str(tmp))
         try:
             for table, files in parts.items():
-                if table in TABLES:
+                if table in COLUMNS:
                     con.execute(f'CREATE TABLE "{table}" AS {table_sql(table, files)}')
                 else:  # the features table, as written
                     reader = {"parquet": "read_parquet", "csv": "read_csv_auto", "jsonl": "read_json_auto"}[

@@ -18,7 +18,7 @@ import uuid
 from pathlib import Path
 
 from .csv_safe import RISKY_CELL
-from .schema import TABLES, ColumnType, column_type
+from .schema import COLUMNS, OPTIONAL_TABLES, TABLES, ColumnType, column_type
 from .state import readable_parts
 from .version import check_version
 
@@ -98,7 +98,7 @@ def _csv_cell(name: str, kind: ColumnType) -> str:
 def table_sql(table: str, parts: list[Path]) -> str:
     """A SELECT of ``table``'s rows from its part files (one format), in the schema's columns and types."""
     files = "[" + ", ".join(_literal(str(p)) for p in parts) + "]"
-    kinds = {name: column_type(kind) for name, kind in TABLES[table].items()}
+    kinds = {name: column_type(kind) for name, kind in COLUMNS[table].items()}
     suffix = parts[0].suffix.lstrip(".")
     if suffix == "parquet":
         select = [f"CAST({_name(n)} AS {duckdb_type(k)}) AS {_name(n)}" for n, k in kinds.items()]
@@ -144,10 +144,10 @@ def dataset_parts(dataset: Path) -> dict[str, list[Path]]:
         raise FileNotFoundError(f"dataset {dataset} does not exist (expected a folder written by 'imr-extract run')")
     check_version(dataset)
     found = {}
-    for table in (*TABLES, "features"):
+    for table in (*TABLES, *OPTIONAL_TABLES, "features"):
         # Committed parts only: a batch in flight (or lost to a crash) is not half-visible.
         parts = readable_parts(dataset, table) if table != "features" else sorted((dataset / table).glob("part-*"))
-        if not parts and table == "features":
+        if not parts and (table == "features" or table in OPTIONAL_TABLES):
             continue
         if not parts:
             raise FileNotFoundError(f"dataset {dataset} has no '{table}' table (no part files in {dataset / table})")
@@ -160,7 +160,7 @@ def add_views(con, dataset: Path) -> list[Path]:
     """Create a typed view per table of ``dataset``, and :data:`VIEWS`, on ``con``; return the part files read."""
     files: list[Path] = []
     for table, parts in dataset_parts(dataset).items():
-        if table in TABLES:
+        if table in COLUMNS:
             sql = table_sql(table, parts)
         else:  # the features table: its columns follow models/features.json, read as written
             reader = {"parquet": "read_parquet", "csv": "read_csv_auto", "jsonl": "read_json_auto"}[

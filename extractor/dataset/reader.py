@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .csv_safe import restore_cell
-from .schema import TABLES, column_type
+from .schema import COLUMNS, OPTIONAL_TABLES, column_type
 from .state import readable_parts
 from .values import arrow_schema, arrow_table, from_cell, to_frame
 from .version import DatasetError, check_version
@@ -45,10 +45,11 @@ def read_table(folder: Union[str, Path], table: str, require: tuple[str, ...] = 
     out = Path(folder)
     if not out.is_dir():
         raise DatasetError(f"dataset {out} does not exist (expected a folder written by 'imr-extract run')")
-    if table not in TABLES:
-        raise DatasetError(f"unknown table '{table}'; the tables are {', '.join(TABLES)}")
+    if table not in COLUMNS:
+        raise DatasetError(f"unknown table '{table}'; the tables are {', '.join(COLUMNS)}")
     if not (out / table).is_dir():
-        raise DatasetError(f"dataset {out} has no '{table}' table (expected folder {out / table})")
+        hint = " (it is written by 'imr-extract run --with-text')" if table in OPTIONAL_TABLES else ""
+        raise DatasetError(f"dataset {out} has no '{table}' table{hint} (expected folder {out / table})")
     check_version(out)
     # Part files of this engine ("part-00003.parquet", committed ones only) or of Spark
     # ("part-00000-<uuid>.snappy.parquet", "part-00000-00001.csv").
@@ -62,7 +63,7 @@ def read_table(folder: Union[str, Path], table: str, require: tuple[str, ...] = 
 
 
 def _read_part(part: Path, table: str) -> pa.Table:
-    names = list(TABLES[table])
+    names = list(COLUMNS[table])
     try:
         if part.name.endswith(".parquet"):
             found = pq.read_table(part)
@@ -73,7 +74,7 @@ def _read_part(part: Path, table: str) -> pa.Table:
             frame = pd.read_csv(part, dtype=str, keep_default_na=False, na_values=[""])
             _check_columns(part, list(frame.columns), names)
             columns = {}
-            for name, kind in TABLES[table].items():
+            for name, kind in COLUMNS[table].items():
                 parsed = column_type(kind)
                 cells = [None if isinstance(v, float) else v for v in frame[name].tolist()]
                 if parsed.kind == "string":  # cells quoted against formula injection, as extracted

@@ -50,6 +50,7 @@ def letter_row(record: Record) -> dict[str, Any]:
         "n_mentions": len(record.mentions),
         "warnings": list(record.warnings),
         "text_chars": len(record.text),
+        "evidence": [asdict(e) for e in record.evidence],
     }
 
 
@@ -120,4 +121,5 @@ def rows_of(record: Record) -> dict[str, list[dict[str, Any]]]:
         "items": item_rows(record),
         "mentions": mention_rows(record),
         "errors": [],
+        "texts": [{"doc_id": record.doc_id, "text": record.text}],
     }

@@ -17,13 +17,15 @@ from typing import NamedTuple
 
 # Bumped whenever a column changes its name, place or type. A dataset records the version it
 # was written with (``_schema.json``); one of another version is refused, not misread.
-# Version 1 (no marker) held dates as text and lists as '; '-joined text.
-SCHEMA_VERSION = "2"
+# Version 1 (no marker) held dates as text and lists as '; '-joined text; version 2 had no
+# field evidence, mention sentences or item links, and no texts table.
+SCHEMA_VERSION = "3"
 
 DATE = "date"
 STRINGS = "list<string>"
 WORK_STATUS = "list<struct<status:string,text:string,date:date,start:int64,end:int64>>"
 PAIN_SCORES = "list<struct<score:float64,scale:int64,date:date,text:string,start:int64,end:int64>>"
+FIELD_EVIDENCE = "list<struct<field:string,start:int64,end:int64,page:int64>>"
 DIAGNOSIS_CODES = "list<struct<diagnosis:string,code:string,title:string,match:string,score:float64>>"
 
 LETTER_COLUMNS = {
@@ -36,6 +38,7 @@ LETTER_COLUMNS = {
     "patient_sex": "string", "diagnoses": STRINGS, "icd10_codes": STRINGS, "diagnosis_codes": DIAGNOSIS_CODES,
     "work_status": WORK_STATUS, "pain_scores": PAIN_SCORES, "n_items": "int64", "n_upheld": "int64",
     "n_overturned": "int64", "n_mentions": "int64", "warnings": STRINGS, "text_chars": "int64",
+    "evidence": FIELD_EVIDENCE,
 }
 ITEM_COLUMNS = {
     "doc_id": "string", "case_number": "string", "index": "int64", "service": "string",
@@ -57,12 +60,23 @@ MENTION_COLUMNS = {
 ERROR_COLUMNS = {
     "path": "string", "doc_id": "string", "stage": "string", "error": "string", "message": "string",
 }
+TEXT_COLUMNS = {"doc_id": "string", "text": "string"}
+# Every run writes these.
 TABLES = {
     "letters": LETTER_COLUMNS,
     "items": ITEM_COLUMNS,
     "mentions": MENTION_COLUMNS,
     "errors": ERROR_COLUMNS,
 }
+# Written on request: the letters' text (``run --with-text``), so every offset can be used.
+OPTIONAL_TABLES = {"texts": TEXT_COLUMNS}
+# The columns of every table a dataset may hold.
+COLUMNS = {**TABLES, **OPTIONAL_TABLES}
+
+
+def written_tables(with_text: bool = False) -> tuple[str, ...]:
+    """The tables a run writes."""
+    return (*TABLES, "texts") if with_text else tuple(TABLES)
 
 # What each column holds: docs/schema.md is written from this table and the column types
 # (``python scripts/write_schema_doc.py``; a test fails when the file is out of date).
@@ -104,6 +118,10 @@ COLUMN_DOCS = {
         "n_mentions": "clinical mentions",
         "warnings": "what could not be read cleanly, one message each (docs/errors.md#warnings)",
         "text_chars": "characters of the cleaned letter text",
+        "evidence": "where each letter-level field was read: `{field, start, end, page}`, the field a record path "
+                    "(`case_number`, `dates.injury`, `priority`, `reviewer.specialties`, `patient.age`, "
+                    "`diagnoses.1`, ...), the span its label and value in the letter text (`texts.text`); a value "
+                    "whose span was not found has none",
     },
     "items": {
         "doc_id": "the letter (joins `letters.doc_id`)",
@@ -162,6 +180,10 @@ COLUMN_DOCS = {
         "stage": "where it failed: `read`, `clean`, `nlp`, `record` or `extract`",
         "error": "error code (`E001` ...; see docs/errors.md)",
         "message": "what went wrong, in words",
+    },
+    "texts": {
+        "doc_id": "the letter (joins `letters.doc_id`)",
+        "text": "the cleaned letter text every offset (`start`, `end`, `evidence_*`) counts in",
     },
 }
 
@@ -243,7 +265,8 @@ def schema_markdown() -> str:
         "",
         "<!-- Written by scripts/write_schema_doc.py from extractor/dataset/schema.py; do not edit. -->",
         "",
-        f"Schema version **{SCHEMA_VERSION}**. A run writes four tables, joinable on `doc_id`, and records the",
+        f"Schema version **{SCHEMA_VERSION}**. A run writes four tables (five with `--with-text`), joinable on",
+        "`doc_id`, and records the",
         "version in `_schema.json` beside them; a dataset of another version is refused with error `E023`",
         "(write it again with `imr-extract run`). A value the letter does not state is null (never a",
         "guess); a list the letter states nothing for is empty. An input is in `letters` or in `errors`,",
@@ -266,8 +289,11 @@ def schema_markdown() -> str:
         "A CSV string cell that a spreadsheet would run as a formula starts with an added `'`",
         "(`--csv-raw` turns this off); both readers remove it.",
     ]
-    for table, columns in TABLES.items():
-        lines += ["", f"## {table}", "", "| column | type | meaning |", "|---|---|---|"]
+    for table, columns in COLUMNS.items():
+        lines += ["", f"## {table}", ""]
+        if table in OPTIONAL_TABLES:
+            lines += ["Written only by `run --with-text` (letters are ~10 KB of text each).", ""]
+        lines += ["| column | type | meaning |", "|---|---|---|"]
         for name, kind in columns.items():
             lines.append(f"| `{name}` | {type_name(column_type(kind))} | {COLUMN_DOCS[table][name]} |")
     return "\n".join(lines) + "\n"

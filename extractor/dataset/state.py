@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Optional
 
-from .schema import TABLES
+from .schema import COLUMNS
 
 try:
     import fcntl
@@ -82,7 +82,7 @@ def load_state(out: Path) -> tuple[set[str], set[str], int]:
         committed.add(data["part"])
         done_paths.update(data["paths"])
         done_ids.update(i for i in data["doc_ids"] if i)
-    for table in TABLES:
+    for table in COLUMNS:
         for part_file in (out / table).glob("*part-*"):
             number = part_number(part_file.name)
             if number not in committed or part_file.name.startswith("."):
@@ -100,7 +100,7 @@ def clear(out: Path) -> None:
     out = Path(out)
     for manifest in (out / STATE_DIR).glob("*part-*"):
         manifest.unlink()
-    for table in (*TABLES, "features"):  # a features table of the old run would describe other letters
+    for table in (*COLUMNS, "features"):  # a features table of the old run would describe other letters
         for part_file in (out / table).glob("*part-*"):
             part_file.unlink()
 

@@ -14,7 +14,7 @@ from typing import Any, Optional
 import pandas as pd
 import pyarrow as pa
 
-from .schema import TABLES, ColumnType, column_type
+from .schema import COLUMNS, ColumnType, column_type
 
 _ARROW_SCALARS = {"string": pa.string(), "int64": pa.int64(), "bool": pa.bool_(), "float64": pa.float64(),
                   "date": pa.date32()}
@@ -32,7 +32,7 @@ def arrow_type(kind: ColumnType) -> pa.DataType:
 
 def arrow_schema(table: str) -> pa.Schema:
     """The Arrow schema of a table."""
-    return pa.schema([(name, arrow_type(column_type(kind))) for name, kind in TABLES[table].items()])
+    return pa.schema([(name, arrow_type(column_type(kind))) for name, kind in COLUMNS[table].items()])
 
 
 def typed(value: Any, kind: ColumnType) -> Any:
@@ -86,7 +86,7 @@ def to_cell(value: Any, kind: ColumnType) -> Any:
 def arrow_table(columns: dict[str, list], table: str) -> pa.Table:
     """An Arrow table of ``table``'s schema from JSON values, one list per column."""
     arrays = []
-    for name, kind in TABLES[table].items():
+    for name, kind in COLUMNS[table].items():
         parsed = column_type(kind)
         arrays.append(pa.array([typed(v, parsed) for v in columns[name]], type=arrow_type(parsed)))
     return pa.Table.from_arrays(arrays, schema=arrow_schema(table))
@@ -100,7 +100,7 @@ def to_frame(data: pa.Table, table: str) -> pd.DataFrame:
     (their dates ``datetime.date``).
     """
     out = {}
-    for name, kind in TABLES[table].items():
+    for name, kind in COLUMNS[table].items():
         parsed, column = column_type(kind), data.column(name)
         if parsed.nested:
             out[name] = pd.Series(column.to_pylist(), dtype=object)
@@ -112,5 +112,5 @@ def to_frame(data: pa.Table, table: str) -> pd.DataFrame:
             out[name] = pd.Series(column.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get))
         else:
             out[name] = pd.Series(column.to_pandas())
-    frame = pd.DataFrame(out, columns=list(TABLES[table]))
+    frame = pd.DataFrame(out, columns=list(COLUMNS[table]))
     return frame.reset_index(drop=True)

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from ..errors import Errors
-from .schema import SCHEMA_VERSION, TABLES
+from .schema import COLUMNS, SCHEMA_VERSION, TABLES
 
 SCHEMA_FILE = "_schema.json"
 # A dataset written before the schema was versioned has tables but no marker.
@@ -36,7 +36,7 @@ def write_marker(out: Path) -> None:
     """Record in ``out`` that its tables follow this package's schema (atomically; tables listed for people)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    data = {"schema_version": SCHEMA_VERSION, "tables": TABLES}
+    data = {"schema_version": SCHEMA_VERSION, "tables": COLUMNS}
     tmp = out / f".{SCHEMA_FILE}.tmp"
     tmp.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     os.replace(tmp, out / SCHEMA_FILE)

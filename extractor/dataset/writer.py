@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from ..options import FORMATS
 from .csv_safe import safe_cell
 from .reader import read_table
-from .schema import TABLES, column_type
+from .schema import COLUMNS, TABLES, column_type
 from .state import commit_part
 from .values import arrow_schema, arrow_table, to_cell
 from .version import DatasetError, write_marker
@@ -36,8 +36,10 @@ class DatasetWriter:
     """Buffers rows per table and flushes them as numbered part files."""
 
     def __init__(self, out: Path, fmt: str = "parquet", batch_size: int = 500, start_part: int = 0, *,
-                 csv_raw: bool = False) -> None:
-        """Write into ``out`` in format ``fmt``; flush every ``batch_size`` letters.
+                 csv_raw: bool = False, tables: Iterable[str] = tuple(TABLES)) -> None:
+        """Write ``tables`` into ``out`` in format ``fmt``; flush every ``batch_size`` letters.
+
+        Rows of other tables given to :meth:`add` are dropped (``texts`` unless asked for).
 
         CSV cells a spreadsheet would run as formulas get a leading quote (see
         :mod:`extractor.dataset.csv_safe`) unless ``csv_raw`` is set.
@@ -49,18 +51,21 @@ class DatasetWriter:
         self.csv_raw = csv_raw
         self.batch_size = batch_size
         self.part = start_part
-        self.buffer = _empty_buffer()
+        self.tables = tuple(tables)
+        self.buffer = _empty_buffer(self.tables)
         self.letters_in_buffer = 0
         self.paths: list[str] = []  # inputs in the buffered batch, for the run state
         self.doc_ids: list[str] = []
-        for table in TABLES:
+        for table in self.tables:
             (self.out / table).mkdir(parents=True, exist_ok=True)
         write_marker(self.out)
 
     def add(self, rows: dict[str, list[dict[str, Any]]], path: str = "", doc_id: str = "") -> bool:
         """Add one input's rows; return True when this flushed a batch."""
         for table, table_rows in rows.items():
-            columns = self.buffer[table]
+            columns = self.buffer.get(table)
+            if columns is None:
+                continue
             for row in table_rows:
                 for name, values in columns.items():
                     values.append(row.get(name))
@@ -93,7 +98,7 @@ class DatasetWriter:
         # The part counts only once its manifest exists (see dataset.state).
         commit_part(self.out, self.part, self.paths, self.doc_ids)
         self.part += 1
-        self.buffer = _empty_buffer()
+        self.buffer = _empty_buffer(self.tables)
         self.letters_in_buffer = 0
         self.paths, self.doc_ids = [], []
         return written
@@ -104,21 +109,21 @@ class DatasetWriter:
             self.flush()
 
 
-def _empty_buffer() -> dict[str, dict[str, list]]:
+def _empty_buffer(tables: tuple[str, ...]) -> dict[str, dict[str, list]]:
     # Rows are buffered as one list per column: a dict per row takes ~3x the memory of a slot
     # per column, and a freed buffer's pages stay with the process (and the workers it forks).
-    return {table: {name: [] for name in columns} for table, columns in TABLES.items()}
+    return {table: {name: [] for name in COLUMNS[table]} for table in tables}
 
 
 def write_empty_part(table: str, path: Path, fmt: str) -> None:
     """Write ``path``: a part of ``table`` with its columns and no rows (moved into place atomically)."""
-    _write({name: [] for name in TABLES[table]}, table, path, fmt)
+    _write({name: [] for name in COLUMNS[table]}, table, path, fmt)
 
 
 def _csv_cells(columns: dict[str, list], table: str, csv_raw: bool) -> dict[str, list]:
     """CSV stays flat: lists and structs as their JSON text, strings made inert unless ``csv_raw``."""
     cells = {}
-    for name, kind in TABLES[table].items():
+    for name, kind in COLUMNS[table].items():
         parsed = column_type(kind)
         if parsed.nested:
             cells[name] = [to_cell(v, parsed) for v in columns[name]]
@@ -131,7 +136,7 @@ def _csv_cells(columns: dict[str, list], table: str, csv_raw: bool) -> dict[str,
 
 def _write(columns: dict[str, list], table: str, path: Path, fmt: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
-    names = list(TABLES[table])
+    names = list(COLUMNS[table])
     try:
         if fmt == "parquet":
             pq.write_table(arrow_table(columns, table), tmp)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..dataset.rows import display_path, error_row, rows_of
+from ..dataset.schema import COLUMNS
 from ..errors import STEPS, Errors, ExtractionError
 from ..extract import bytes_id, extract_letters
 from ..options import LetterOptions
@@ -134,7 +135,7 @@ def _rows(path: str, letters: list, doc_id: Optional[str]) -> dict[str, list[dic
     A failed letter of a file holding several has its own doc id; a failed file has the
     file's (when its bytes could be read).
     """
-    rows: dict[str, list[dict]] = {"letters": [], "items": [], "mentions": [], "errors": []}
+    rows: dict[str, list[dict]] = {table: [] for table in COLUMNS}
     for letter in letters:
         if isinstance(letter, Record):
             part = rows_of(letter)

@@ -14,6 +14,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from ..dataset import DatasetWriter
 from ..dataset.rows import error_row
+from ..dataset.schema import written_tables
 from ..dataset.state import clear as clear_state
 from ..dataset.state import load_state, run_lock, written_format
 from ..dataset.version import check_version, write_marker
@@ -61,7 +62,7 @@ def _run(inputs: Iterable[str], out: Path, options: RunOptions,
     done_paths, seen, first_part = open_state(out, options)
     summary.resumed = len(done_paths) if options.resume else 0
     writer = DatasetWriter(out, fmt=options.fmt, batch_size=options.batch_size, start_part=first_part,
-                           csv_raw=options.csv_raw)
+                           csv_raw=options.csv_raw, tables=written_tables(options.with_text))
 
     def tasks() -> Iterator[str]:
         for path, problem in expand_inputs(inputs, options.max_file_mb, exclude=out):
@@ -106,6 +107,10 @@ def open_state(out: Path, options: RunOptions) -> tuple[set[str], set[str], int]
         found = written_format(out)
         if found and found != options.fmt:  # parts of two formats would make one unreadable table
             raise OutFolderRefused(f"{out} holds a {found} dataset; resume it with --format {found}")
+        has_text = any((out / "texts").glob("part-*"))
+        if found and has_text != options.with_text:  # a texts table missing the letters of one run
+            raise OutFolderRefused(f"{out} {'holds' if has_text else 'has no'} texts table; resume it "
+                                   f"{'with' if has_text else 'without'} --with-text")
         state = load_state(out)
         write_marker(out)
         return state
@@ -123,4 +128,4 @@ def _account(summary: RunSummary, writer: DatasetWriter, seen: set[str], result)
     if not count_file(summary, seen, doc_id, rows):
         writer.add({}, path, "")  # identical bytes: the same file filed twice
         return
-    writer.add({table: rows.get(table, []) for table in ("letters", "items", "mentions", "errors")}, path, doc_id or "")
+    writer.add({table: rows.get(table, []) for table in writer.tables}, path, doc_id or "")

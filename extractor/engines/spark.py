@@ -28,7 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..dataset.csv_safe import RISKY_CELL
 from ..dataset.rows import display_path, error_row
-from ..dataset.schema import TABLES, ColumnType, column_type
+from ..dataset.schema import COLUMNS, ColumnType, column_type, written_tables
 from ..dataset.state import STATE_DIR, commit_part, run_lock
 from ..dataset.writer import DatasetWriter, write_empty_part
 from ..errors import Errors
@@ -94,7 +94,7 @@ def spark_type(kind: ColumnType) -> str:
 
 
 def _ddl(table: str) -> str:
-    return ", ".join(f"`{name}` {spark_type(column_type(kind))}" for name, kind in TABLES[table].items())
+    return ", ".join(f"`{name}` {spark_type(column_type(kind))}" for name, kind in COLUMNS[table].items())
 
 
 def run_spark(inputs: Iterable[str], out: Path, options: Optional[RunOptions] = None, *,
@@ -195,14 +195,15 @@ def _run_spark(inputs: Iterable[str], out: Path, options: RunOptions, master: Op
         for staging in out.glob(f"{STAGING_PREFIX}*"):
             shutil.rmtree(staging, ignore_errors=True)  # a killed run's part in the making
         # From here on readers see committed parts only, even of a first run killed mid-move.
-        for folder in (STATE_DIR, *TABLES):
+        for folder in (STATE_DIR, *written_tables(options.with_text)):
             (out / folder).mkdir(parents=True, exist_ok=True)
         listed = (f for f in _listed(spark, inputs, options, out) if f.given not in done_paths)
         peaks: list[float] = []
         while chunk := list(islice(listed, FILES_PER_COMMIT)):
             peaks += _commit(spark, chunk, out, part, options, partitions, seen, summary)
             part += 1
-        DatasetWriter(out, fmt=options.fmt, start_part=part).close()  # no input at all: empty tables
+        DatasetWriter(out, fmt=options.fmt, start_part=part,  # no input at all: empty tables
+                      tables=written_tables(options.with_text)).close()
         summary.worker_peak_mb = max(peaks) if peaks else None
         summary.seconds = time.perf_counter() - started
         return summary
@@ -297,7 +298,8 @@ def _commit(spark, chunk: list[Listed], out: Path, part: int, options: RunOption
     results, peaks = {}, []
     if tasks is not None:
         count = partitions or max(1, min(len(local) + len(remote), 2 * spark.sparkContext.defaultParallelism))
-        tasks.repartition(count).mapInPandas(extract_partition(options.letter), OUTPUT_SCHEMA).write.parquet(raw)
+        body = extract_partition(options.letter, written_tables(options.with_text))
+        tasks.repartition(count).mapInPandas(body, OUTPUT_SCHEMA).write.parquet(raw)
         for row in _read_raw(spark, raw).where(F.col("table").isin("file", "task")).collect():
             data = json.loads(row["row"])
             if row["table"] == "file":
@@ -327,12 +329,13 @@ def _commit(spark, chunk: list[Listed], out: Path, part: int, options: RunOption
     if dropped:
         rows = rows.join(F.broadcast(spark.createDataFrame(dropped, "file bigint")), "file", "left_anti")
     files = max(1, math.ceil(len(chunk) / FILES_PER_PART_FILE))
-    for table in TABLES:
+    tables = written_tables(options.with_text)
+    for table in tables:
         frame = rows.where(F.col("table") == table).select(F.from_json("row", _ddl(table)).alias("r")).select("r.*")
         if options.fmt == "csv":
             frame = _flat(frame, table, options.csv_raw)
         _write(frame.coalesce(files), _file_uri(staging / table), options.fmt)
-    for table in TABLES:
+    for table in tables:
         written = sorted((staging / table).glob("part-*"))
         if not written:
             write_empty_part(table, out / table / f"part-{part:05d}.{options.fmt}", options.fmt)
@@ -404,7 +407,7 @@ def _flat(frame, table: str, csv_raw: bool):
     from pyspark.sql import functions as F
 
     risky = "^" + RISKY_CELL.pattern
-    for name, kind in TABLES[table].items():
+    for name, kind in COLUMNS[table].items():
         column = F.col(f"`{name}`")
         if column_type(kind).nested:
             frame = frame.withColumn(name, F.to_json(column))
