@@ -218,7 +218,10 @@ class MentionExtents:
         if label == "FINDING" and e < limit and words[e] in self.test_words:
             e += 1
         if label == "FINDING":
-            e = self._tail(doc, text, self.finding_tail, e, limit_char)
+            # "range of motion to 80 degrees of flexion": a measured motion found on its own joins it.
+            grown = self._tail(doc, text, self.finding_tail, e, len(text))
+            if swallow(grown):
+                e = grown
         if words[e - 1] in ("pain", "pains"):
             # "pain with range of motion": the maneuver (a mention of its own) is part of the finding.
             grown = self._tail(doc, text, self.pain_with, e, len(text))
