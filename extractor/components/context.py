@@ -30,13 +30,14 @@ SPAN_ATTRS = {
 }
 
 
-def _clause_start(orths, marks: tuple[set, set], start: int, sent_start: int) -> int:
+def _clause_start(orths, marks: tuple[set, set], start: int, sent_start: int, units: frozenset = frozenset()) -> int:
     """Where a backward cue's reach ends.
 
     The comma before its own clause ("tenderness, ROM WNL"), unless the words after that comma
-    close a list ("strength, sensation and reflexes were normal"), which the cue covers whole.
-    ``orths`` are the Doc's word ids; ``marks`` the ids of the clause marks (, ; :) and of the
-    conjunctions (and, or).
+    close a list ("strength, sensation and reflexes were normal"), which the cue covers whole,
+    or the comma follows a measured value (one of ``units``: "internal rotation 30 degrees,
+    symmetric"), whose state it gives. ``orths`` are the Doc's word ids; ``marks`` the ids of the
+    clause marks (, ; :) and of the conjunctions (and, or).
     """
     stops, conjunctions = marks
     coordinated = False
@@ -44,6 +45,8 @@ def _clause_start(orths, marks: tuple[set, set], start: int, sent_start: int) ->
         word = orths[i]
         if word in conjunctions:
             coordinated = True
+        elif i == start - 1 and i > sent_start and orths[i - 1] in units:
+            continue
         elif word in stops:
             return sent_start if coordinated else i + 1
     return sent_start
@@ -88,6 +91,7 @@ class LetterContext:
         subjects = {form for w in clause_subjects for form in (w, w.lower(), w.capitalize())}
         self.subject_marks = ({strings.add(",")}, {strings.add(w) for w in subjects})
         self.comma = strings.add(",")
+        self.units = frozenset(strings.add(w) for w in ("degrees", "°"))
         self.nlp = nlp
         # medspaCy's ConText registers the flags' extensions and sets them on the targets; its
         # rules are matched here, sentence by sentence, so it holds none itself.
@@ -126,7 +130,7 @@ class LetterContext:
                 if orths is None:
                     orths = doc.to_array(ORTH).tolist()
                 if direction != "forward":
-                    clause = _clause_start(orths, self.clause_marks, start, starts[sentence])
+                    clause = _clause_start(orths, self.clause_marks, start, starts[sentence], self.units)
                     scope = (max(scope[0], clause), scope[1])
                 if direction != "backward":
                     clause = _clause_end(orths, self.subject_marks, self.comma, end, bounds.ends[sentence])

@@ -199,7 +199,8 @@ class MentionExtents:
         # "DTR (deep tendon reflexes)": the spelled-out name in brackets is the same mention.
         if e + 2 < n and words[e] == "(":
             close = next((t for t in range(e + 1, min(n, e + 8)) if words[t] == ")"), None)
-            if close is not None and any(owner[t] not in (-1, i) for t in range(e + 1, close)) and swallow(close + 1):
+            inner = {owner[t] for t in range(e + 1, close)} if close is not None else set()
+            if len(inner) == 1 and -1 not in inner and i not in inner and swallow(close + 1):
                 e = close + 1
         # "strain/sprain", "contusion/laceration", "decompression/acromioplasty".
         while e + 1 < n and words[e] == "/" and not doc[e - 1].whitespace_ and not doc[e].whitespace_ \
