@@ -70,13 +70,14 @@ def _clause_end(orths, marks: tuple[set, set], comma: int, end: int, sent_end: i
 @Language.factory(
     "extractor_context",
     default_config={"rules": "context_rules.json", "clause_bound": ["NORMAL", "NEGATED_EXISTENCE"],
+                    "first_item": ["POSSIBLE_EXISTENCE"],
                     "clause_subjects": ["he", "she", "they", "we", "I", "it"]},
 )
 class LetterContext:
     """Sets ConText flags on ``doc.ents`` (negated, normal, historical, hypothetical, ...)."""
 
     def __init__(self, nlp: Language, name: str, rules: str, clause_bound: list[str],
-                 clause_subjects: list[str]) -> None:
+                 clause_subjects: list[str], first_item: list[str]) -> None:
         """Load ConText rules ``rules`` from ``models/``.
 
         Backward cues of the ``clause_bound`` categories (and two-way cues' backward reach) stop at
@@ -86,6 +87,9 @@ class LetterContext:
         """
         self.name = name
         self.clause_bound = set(clause_bound)
+        # Forward cues of these categories reach the first item of a comma list only ("possible
+        # tenosynovitis, preoperative labs, medical clearance": only the first is possible).
+        self.first_item = set(first_item)
         strings = nlp.vocab.strings
         self.clause_marks = ({strings.add(w) for w in (",", ";", ":")}, {strings.add(w) for w in ("and", "or")})
         subjects = {form for w in clause_subjects for form in (w, w.lower(), w.capitalize())}
@@ -138,6 +142,11 @@ class LetterContext:
                         clause = min(clause, _clause_end(orths, self.clause_marks, self.comma, end,
                                                          bounds.ends[sentence]))
                     scope = (scope[0], min(scope[1], clause))
+            if info.rule.category in self.first_item and direction == "forward":
+                if orths is None:
+                    orths = doc.to_array(ORTH).tolist()
+                comma = next((i for i in range(end, scope[1]) if orths[i] == self.comma), scope[1])
+                scope = (scope[0], min(scope[1], comma))
             by_sentence[sentence][1].append(Modifier(info, start, end, *scope))
         edges = []
         for sentence_targets, modifiers in by_sentence.values():
