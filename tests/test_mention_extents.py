@@ -67,6 +67,8 @@ def test_mention_extents_keep_the_flags_of_the_head(nlp):
 @pytest.mark.parametrize("sentence, absent", [
     # why: "the pain" points back at a pain already named
     ("She has low back pain. The pain was rated 7 out of 10.", "pain"),
+    # why: a list's heading is not a treatment
+    ("Current medications include Norco and Baclofen.", "medications"),
     # why: an exam heading before what it noted is not a finding
     ("Cervical exam noted tenderness to palpation.", "Cervical exam"),
     # why: range of motion before its measured motions: the measures are the findings
