@@ -66,7 +66,7 @@ class MentionExtents:
             return doc
         text = doc_text(doc)
         table = entity_table(doc)
-        words = [t.lower_ for t in doc]
+        words = _Words(doc)  # lower-cased words, read only around the entities
         infos = [table.get((e.start, e.end)) or _read_info(e) for e in ents]
         bounds = [[e.start, e.end] for e in ents]
         labels = [e.label_ for e in ents]
@@ -239,7 +239,9 @@ class MentionExtents:
     @staticmethod
     def _within(owner: list, j: int, start: int, end: int) -> bool:
         """Whether every token of entity ``j`` lies in ``[start, end)``."""
-        return all(start <= t < end for t, o in enumerate(owner) if o == j)
+        if start > 0 and owner[start - 1] == j:
+            return False
+        return end >= len(owner) or owner[end] != j
 
     def _place_after(self, doc: Doc, words: list, e: int, limit: int) -> int:
         """The end of "of/in/to (the) <places>" right after a head, or ``e`` when none follows."""
@@ -296,3 +298,22 @@ def _read_info(ent: Span) -> dict:
     for name in _FLAGS:
         info[name] = getattr(ext, name)
     return info
+
+
+class _Words:
+    """``doc[i].lower_`` for the tokens asked for, each read once."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.seen: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.doc)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self.doc)))]
+        word = self.seen.get(index)
+        if word is None:
+            word = self.seen[index] = self.doc[index].lower_
+        return word

@@ -17,6 +17,8 @@ from ..rule_files import OpenTargetsRules
 from .letter_tokenizer import doc_text
 from .targets import ENTITY_SPANS_KEY, ENTITY_TABLE_KEY, entity_spans, entity_table
 
+# How far around its anchor a form may reach (characters).
+_WINDOW = 80
 _FLAGS = ("is_negated", "is_normal", "is_historical", "is_hypothetical", "is_uncertain", "is_family")
 
 
@@ -33,14 +35,38 @@ class OpenTargets:
             rf"\b(?:{lead}{motion}{data.motion_link}{degrees}|{degrees}[ \t]+of[ \t]+{lead}{motion}\b)",
             re.IGNORECASE)
         self.suffix = re.compile(rf"\b{data.suffix}\b", re.IGNORECASE)
+        # Both forms are rare in a letter: each is looked for around an anchor found first (a
+        # number of degrees; a suffix), which one scan finds fast.
+        # Without IGNORECASE (several times faster): the suffixes are looked for in lower case.
+        self.degree_anchor = re.compile(r"\d[ \t]*(?:[Dd]egrees\b|DEGREES\b|\u00b0)")
+        ends = "|".join(sorted((re.escape(end.lower()) for end in data.suffix_labels), key=len, reverse=True))
+        self.suffix_anchor = re.compile(rf"(?:{ends})\b")
         self.suffix_labels = sorted(data.suffix_labels.items(), key=lambda kv: -len(kv[0]))
         self.suffix_not = {w.lower() for w in data.suffix_not}
 
     def __call__(self, doc: Doc) -> Doc:
         """Add the mentions found by form; a vocabulary match inside a measured motion joins it."""
         text = doc_text(doc)
-        found = [(m.start(), m.end(), "FINDING", "measured_motion") for m in self.measured.finditer(text)]
-        for m in self.suffix.finditer(text):
+        found = []
+        reach = 0  # where the last measured motion ended: the next anchor may sit inside it
+        for anchor in self.degree_anchor.finditer(text):
+            if anchor.start() < reach:
+                continue
+            m = self.measured.search(text, max(reach, anchor.start() - _WINDOW), anchor.end() + _WINDOW)
+            while m is not None and m.end() < anchor.end():
+                m = self.measured.search(text, m.end(), anchor.end() + _WINDOW)
+            if m is not None and m.start() <= anchor.start():
+                found.append((m.start(), m.end(), "FINDING", "measured_motion"))
+                reach = m.end()
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a character whose lower case is longer: offsets would shift
+            lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        for anchor in self.suffix_anchor.finditer(lowered):
+            m = self.suffix.search(text, max(0, anchor.start() - _WINDOW), anchor.end())
+            while m is not None and m.end() < anchor.end():
+                m = self.suffix.search(text, m.end(), anchor.end())
+            if m is None or m.end() != anchor.end():
+                continue
             word = m.group().lower()
             if word in self.suffix_not:
                 continue
