@@ -252,6 +252,8 @@ class MentionExtentsRules(RuleSection):
     pain_with: str
     contrast: str
     imaging_heads: list[str]
+    heading_words: list[str]
+    heading_follow: str
 
 
 @dataclass(frozen=True)

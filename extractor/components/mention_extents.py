@@ -54,6 +54,8 @@ class MentionExtents:
         self.finding_tail = re.compile(data.finding_tail, re.IGNORECASE)
         self.pain_with = re.compile(data.pain_with, re.IGNORECASE)
         self.contrast = re.compile(data.contrast, re.IGNORECASE)
+        self.heading_words = set(data.heading_words)
+        self.heading_follow = re.compile(data.heading_follow, re.IGNORECASE)
         # A spinal level is a place too ("C5-6", "L4"): the letter tokenizer splits it at "-".
         self.level = re.compile(r"[CTLS]\d{1,2}\Z")
         # A grade or count before a finding ("5/5 ... muscle strength", "2+ reflexes").
@@ -81,6 +83,11 @@ class MentionExtents:
             if i in dropped:
                 continue
             s, e = bounds[i]
+            if labels[i] == "FINDING" and words[e - 1] in self.heading_words and not infos[i].get("is_normal") \
+                    and self.heading_follow.match(text, ents[i].end_char if e == ents[i].end else doc[e - 1].idx
+                                                  + len(doc[e - 1].text)):
+                dropped.add(i)  # "cervical exam noted tenderness": a heading, not a finding
+                continue
             s = self._trim_severity(words, s, e)
             s = self._grow_left(doc, words, owner, i, s, e, labels[i])
             e = self._grow_right(doc, text, words, owner, i, s, e, labels[i], infos[i], dropped, relabel)
