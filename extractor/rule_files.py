@@ -244,6 +244,47 @@ class ExamStatementsRules(RuleSection):
 
 
 @dataclass(frozen=True)
+class MentionExtentsRules(RuleSection):
+    """``models/mention_extents.json``: How far a clinical mention reaches: premodifiers, places, tails."""
+
+    FILE: ClassVar[str] = "mention_extents.json"
+    laterality: list[str]
+    positions: list[str]
+    anatomy: list[str]
+    joiners: list[str]
+    determiners: list[str]
+    list_labels: list[str]
+    qualifiers: list[str]
+    qualifier_labels: list[str]
+    severity: list[str]
+    location_heads: list[str]
+    location_prepositions: list[str]
+    test_words: list[str]
+    medication_forms: list[str]
+    treatment_tails: list[str]
+    finding_tail: str
+    pain_with: str
+    contrast: str
+    imaging_heads: list[str]
+    heading_words: list[str]
+    heading_follow: str
+
+
+@dataclass(frozen=True)
+class OpenTargetsRules(RuleSection):
+    """``models/open_targets.json``: Mentions found by their form: measured motions, diagnosis suffixes."""
+
+    FILE: ClassVar[str] = "open_targets.json"
+    motion: str
+    motion_lead: str
+    degrees: str
+    motion_link: str
+    suffix: str
+    suffix_labels: dict[str, str]
+    suffix_not: list[str]
+
+
+@dataclass(frozen=True)
 class GuidelinesRules(RuleSection):
     """``models/guidelines.json``: Guideline citations: sources, sections and chapters."""
 

@@ -164,3 +164,24 @@ def test_context_flags_the_functions_import_in_any_order(names):
     code = f"from extractor import {names}; assert callable(context_flags), context_flags"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+
+@pytest.mark.parametrize("text, target, label, flag, expected", [
+    # why: a treatment that helped was received: history
+    ("Physical therapy has helped with flexibility.", "Physical therapy", "TREATMENT", "historical", True),
+    # why: relief with a treatment reports one already given
+    ("She reported relief with acupuncture.", "acupuncture", "TREATMENT", "historical", True),
+    # why: a denied history is absent, not past
+    ("She denies any history of seizures.", "seizures", "DIAGNOSIS", "historical", False),
+    ("She denies any history of seizures.", "seizures", "DIAGNOSIS", "negated", True),
+    # why: a state after a measured value's comma gives that value's state
+    ("Internal rotation 30 degrees, symmetric with the right.", "Internal rotation 30 degrees", "FINDING",
+     "normal", True),
+])
+def test_context_flags_history_and_measured_states(text, target, label, flag, expected):
+    from extractor.context_flags import context_cues
+
+    start = text.index(target)
+    cues = context_cues(text, [(start, start + len(target))], [label])[0]
+    assert any(flag in cue["flags"] for cue in cues) is expected, cues

@@ -72,6 +72,17 @@ def test_mention_scoring_exact_match_and_precision_over_the_summary_only():
     assert figures["mentions.TREATMENT.precision"] == (0.0, 1)
 
 
+def test_mention_scoring_service_paired_with_gold_counts_in_precision():
+    # A SERVICE mention the gold annotates (a planned MRI) is counted on both sides of precision,
+    # so precision never passes 1; an unpaired SERVICE mention is still left out.
+    text = "CLINICAL CASE SUMMARY\nThe plan included an MRI of the knee. MRI was requested."
+    gold = [{"label": "TREATMENT", "text": "MRI of the knee", "hypothetical": True}]
+    pred = [_pred(text, "MRI of the knee", "SERVICE"), _pred(text, "MRI", "SERVICE", occurrence=1)]
+    figures = score_mentions(gold, pred, text, summary_only=True).figures(with_precision=True)
+    assert figures["mentions.precision_overlap"] == (1.0, 1)
+    assert figures["mentions.recall_exact"][0] == 1.0
+
+
 def test_mention_scoring_pairs_one_to_one_by_best_overlap():
     text = "low back pain and leg pain"
     gold = [{"label": "SYMPTOM", "text": "low back pain"}, {"label": "SYMPTOM", "text": "leg pain"}]

@@ -30,13 +30,14 @@ SPAN_ATTRS = {
 }
 
 
-def _clause_start(orths, marks: tuple[set, set], start: int, sent_start: int) -> int:
+def _clause_start(orths, marks: tuple[set, set], start: int, sent_start: int, units: frozenset = frozenset()) -> int:
     """Where a backward cue's reach ends.
 
     The comma before its own clause ("tenderness, ROM WNL"), unless the words after that comma
-    close a list ("strength, sensation and reflexes were normal"), which the cue covers whole.
-    ``orths`` are the Doc's word ids; ``marks`` the ids of the clause marks (, ; :) and of the
-    conjunctions (and, or).
+    close a list ("strength, sensation and reflexes were normal"), which the cue covers whole,
+    or the comma follows a measured value (one of ``units``: "internal rotation 30 degrees,
+    symmetric"), whose state it gives. ``orths`` are the Doc's word ids; ``marks`` the ids of the
+    clause marks (, ; :) and of the conjunctions (and, or).
     """
     stops, conjunctions = marks
     coordinated = False
@@ -44,6 +45,8 @@ def _clause_start(orths, marks: tuple[set, set], start: int, sent_start: int) ->
         word = orths[i]
         if word in conjunctions:
             coordinated = True
+        elif i == start - 1 and i > sent_start and orths[i - 1] in units:
+            continue
         elif word in stops:
             return sent_start if coordinated else i + 1
     return sent_start
@@ -67,13 +70,14 @@ def _clause_end(orths, marks: tuple[set, set], comma: int, end: int, sent_end: i
 @Language.factory(
     "extractor_context",
     default_config={"rules": "context_rules.json", "clause_bound": ["NORMAL", "NEGATED_EXISTENCE"],
+                    "first_item": ["POSSIBLE_EXISTENCE"],
                     "clause_subjects": ["he", "she", "they", "we", "I", "it"]},
 )
 class LetterContext:
     """Sets ConText flags on ``doc.ents`` (negated, normal, historical, hypothetical, ...)."""
 
     def __init__(self, nlp: Language, name: str, rules: str, clause_bound: list[str],
-                 clause_subjects: list[str]) -> None:
+                 clause_subjects: list[str], first_item: list[str]) -> None:
         """Load ConText rules ``rules`` from ``models/``.
 
         Backward cues of the ``clause_bound`` categories (and two-way cues' backward reach) stop at
@@ -83,11 +87,15 @@ class LetterContext:
         """
         self.name = name
         self.clause_bound = set(clause_bound)
+        # Forward cues of these categories reach the first item of a comma list only ("possible
+        # tenosynovitis, preoperative labs, medical clearance": only the first is possible).
+        self.first_item = set(first_item)
         strings = nlp.vocab.strings
         self.clause_marks = ({strings.add(w) for w in (",", ";", ":")}, {strings.add(w) for w in ("and", "or")})
         subjects = {form for w in clause_subjects for form in (w, w.lower(), w.capitalize())}
         self.subject_marks = ({strings.add(",")}, {strings.add(w) for w in subjects})
         self.comma = strings.add(",")
+        self.units = frozenset(strings.add(w) for w in ("degrees", "°"))
         self.nlp = nlp
         # medspaCy's ConText registers the flags' extensions and sets them on the targets; its
         # rules are matched here, sentence by sentence, so it holds none itself.
@@ -126,7 +134,7 @@ class LetterContext:
                 if orths is None:
                     orths = doc.to_array(ORTH).tolist()
                 if direction != "forward":
-                    clause = _clause_start(orths, self.clause_marks, start, starts[sentence])
+                    clause = _clause_start(orths, self.clause_marks, start, starts[sentence], self.units)
                     scope = (max(scope[0], clause), scope[1])
                 if direction != "backward":
                     clause = _clause_end(orths, self.subject_marks, self.comma, end, bounds.ends[sentence])
@@ -134,6 +142,11 @@ class LetterContext:
                         clause = min(clause, _clause_end(orths, self.clause_marks, self.comma, end,
                                                          bounds.ends[sentence]))
                     scope = (scope[0], min(scope[1], clause))
+            if info.rule.category in self.first_item and direction == "forward":
+                if orths is None:
+                    orths = doc.to_array(ORTH).tolist()
+                comma = next((i for i in range(end, scope[1]) if orths[i] == self.comma), scope[1])
+                scope = (scope[0], min(scope[1], comma))
             by_sentence[sentence][1].append(Modifier(info, start, end, *scope))
         edges = []
         for sentence_targets, modifiers in by_sentence.values():

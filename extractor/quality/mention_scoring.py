@@ -198,6 +198,10 @@ def score_mentions(gold: list[dict], pred: list[dict], text: str, summary_only: 
         matched[gi] = pi
         used.add(pi)
         tally.credit += credit
+    # A SERVICE mention a gold mention was paired with is an extraction the gold agrees with: it
+    # counts in precision's denominator as it does in the numerator (else precision passes 1).
+    counted = set(counted_pred)
+    tally.pred += sum(1 for pi in used if pi not in counted)
 
     gold_words: set[int] = set()
     for span in gold_spans:
