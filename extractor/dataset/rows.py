@@ -15,6 +15,12 @@ def _join(values: list[str]) -> Optional[str]:
     return "; ".join(values) if values else None
 
 
+def _mean(values: list) -> Optional[float]:
+    """The mean of the values that are not None, rounded to 0.1 (None when there are none)."""
+    known = [v for v in values if v is not None]
+    return round(sum(known) / len(known), 1) if known else None
+
+
 def letter_row(record: Record) -> dict[str, Any]:
     """The ``letters`` row of a record."""
     items = record.items
@@ -27,6 +33,7 @@ def letter_row(record: Record) -> dict[str, Any]:
         "last_page": record.source.last_page,
         "letter_in_file": record.source.letter_in_file,
         "ocr": record.source.ocr,
+        "ocr_confidence": _mean(record.source.ocr_confidence),
         "text_backend": record.source.text_backend,
         "layout": record.layout,
         "case_number": record.case_number,
