@@ -423,6 +423,8 @@ def bench(
                                   "worker [default: N]."),
     engine: str = typer.Option("local", help="local (stages, baselines, worker processes) or spark (a standalone "
                                "cluster on this machine: letters/s per worker count, driver and executor memory)."),
+    scans: int = typer.Option(4, help="Letters also timed as 200-dpi scans read by OCR (pages/s against Tesseract "
+                              "alone; 0: none)."),
 ) -> None:
     """Benchmark letters/s against baselines measured in the same run, and peak memory."""
     _setup_logging(False)
@@ -443,7 +445,7 @@ def bench(
         console.print("[red]error[/red] --letters corpus needs --corpus FOLDER (there is no ./corpora here)")
         raise typer.Exit(2)
     result = run_benchmark(corpus, n=n, real=real, workers=tuple(int(w) for w in workers.split(",")),
-                           letters=letters, run_n=run_n)
+                           letters=letters, run_n=run_n, scans=scans)
     out = Console()
     table = Table(title=f"imr-extract bench ({result['letters']} {letters} letters per scenario)")
     for column in ("scenario", "letters", "seconds", "letters/s", "pages/s"):
