@@ -53,6 +53,7 @@ class Errors:
     W014 = "page {page}: OCR confidence is low ({confidence:.0f} of 100); its text may hold misreadings"
     W015 = "{field} was read by OCR as '{read}' and repaired to {value}"
     W016 = "{field} ({value}) is out of order with {other} ({other_value}): one of them may be misread"
+    W017 = "case number read by OCR as '{read}' is not CM, 2 digits, a hyphen and 7 digits: it was left out"
     W009 = ("file holds {count} letters; this record is the first (imr-extract run and "
             "extractor.extract_letters give one record per letter)")
 

@@ -101,3 +101,17 @@ def test_images_without_ocr_and_damaged_images_are_explained(pages):
     with pytest.raises(ExtractionError) as info:
         read_bytes(data[: len(data) // 2])
     assert info.value.code == "E023" and info.value.message.startswith("TIFF image could not be read")
+
+
+def test_a_real_letter_scanned_keeps_its_header_and_items(tesseract, real_letters):
+    """A published letter (ruled two-column header table) as a skewed, speckled 200-dpi scan."""
+    from extractor.synth.scan import to_pdf
+
+    original = extract_file(real_letters / "CM16-0219557.pdf")
+    scan = to_pdf(scan_pages((real_letters / "CM16-0219557.pdf").read_bytes(), ScanStyle(skew=(0.8, 1.0)), seed=5))
+    record = extract_bytes(scan)
+    assert record.source.ocr_pages == [1, 2] and min(record.source.ocr_confidence) > 80
+    _same_header(record, original)
+    assert [(i.decision, i.category, i.body_region) for i in record.items] == \
+        [(i.decision, i.category, i.body_region) for i in original.items]
+    assert not [w for w in record.warnings if "header" in w or "OCR" in w]

@@ -72,3 +72,16 @@ def test_labels_whose_spaces_ocr_dropped_are_still_read():
     assert dates["injury"] is None  # the plain rules want the spaces
     case, priority, warnings = ocr_header.repair(text, [], header.case_number(text), dates, None)
     assert dates["injury"] == "2016-10-10" and priority == "standard" and warnings == []
+
+
+def test_a_case_number_split_by_a_space_keeps_its_seven_digits():
+    case, _, _, warnings = _read(case="CM17-001631 1")
+    assert case == "CM17-0016311"
+    assert warnings == ["case number was read by OCR as 'CM17-001631 1' and repaired to CM17-0016311"]
+
+
+def test_a_case_number_with_a_digit_lost_is_left_out():
+    case, _, _, warnings = _read(case="CM17-001631")
+    assert case is None
+    assert "case number read by OCR as 'CM17-001631' is not CM, 2 digits, a hyphen and 7 digits: it was left out" \
+        in warnings

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from ..errors import ExtractionError, fail
-from .ocr import page_warnings, read_image
+from .ocr import HEADER_DPI, OCR_DPI, page_warnings, read_image
 
 # Magic numbers of the image files read as letters (checked before any other sniffing).
 _NAMES = {b"II*\x00": "TIFF", b"MM\x00*": "TIFF", b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
@@ -52,7 +52,7 @@ def read_image_file(data: bytes, ocr: bool = True, on_stage: Optional[Callable[[
                 raise fail("read", "E023", kind=name, reason=f"page {number} is {width} x {height} pixels, more than a "
                                                   f"letter page scanned at 600 dpi")
             frame.load()
-            page = read_image(frame)
+            page = read_image(frame, target=HEADER_DPI if number == 1 else OCR_DPI)
             result.texts.append(page.text)
             result.ocr_confidence.append(page.confidence)
             result.warnings += page_warnings(page, number)

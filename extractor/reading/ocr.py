@@ -29,6 +29,10 @@ MIN_TEXT_CHARS = 20
 # Resolution pages are read at: letter text (10-12 pt) is 14-17 px high in capitals at 200 dpi,
 # enough for Tesseract's LSTM model, and a page takes half the time it takes at 300 dpi.
 OCR_DPI = 200
+# The first page, which holds the header's dates and case number, is read at this resolution:
+# at 200 dpi Tesseract misreads about one header value in 60 (a leading "1" as "4"), at 250
+# none of the real letters' (measured on scans of them; it costs a first page ~15% more time).
+HEADER_DPI = 250
 # Single uniform block: header rows stay whole lines (label, value, label, value) instead of
 # being cut into columns, and the page's layout analysis is skipped.
 # Inverted (white on black) text is not looked for: letters have none, and the check re-reads lines.
@@ -80,24 +84,24 @@ def needs_ocr(page_text: str) -> bool:
     return len("".join(page_text.split())) < MIN_TEXT_CHARS
 
 
-def ocr_page(page) -> OcrPage:
-    """One pypdfium2 page, rendered at :data:`OCR_DPI` and read by Tesseract."""
+def ocr_page(page, target: int = OCR_DPI) -> OcrPage:
+    """One pypdfium2 page, rendered at ``target`` dpi and read by Tesseract."""
     if not available():
         raise fail("ocr", "E013")
-    image = page.render(scale=OCR_DPI / 72, grayscale=True).to_pil()
-    return read_image(image, OCR_DPI)
+    image = page.render(scale=target / 72, grayscale=True).to_pil()
+    return read_image(image, target, target)
 
 
-def read_image(image: Any, dpi: Optional[float] = None) -> OcrPage:
-    """A page image (any PIL mode) read by Tesseract; ``dpi`` as scanned (None: from its width)."""
+def read_image(image: Any, dpi: Optional[float] = None, target: int = OCR_DPI) -> OcrPage:
+    """A page image (any PIL mode) read by Tesseract at ``target`` dpi; ``dpi`` as scanned (None: from its width)."""
     if not available():
         raise fail("ocr", "E013")
-    gray = prepare(image, dpi)
+    gray = prepare(image, dpi, target)
     if gray is None:
         return OcrPage("", None, blank=True)
-    page = _tesseract(gray)
+    page = _tesseract(gray, target)
     if page.confidence is None or page.confidence < LOW_CONFIDENCE:
-        turned = _tesseract(gray.rotate(180))
+        turned = _tesseract(gray.rotate(180), target)
         if (turned.confidence or 0) > (page.confidence or 0) + 10:
             return OcrPage(turned.text, turned.confidence, rotated=True)
     return page
@@ -198,7 +202,7 @@ def _runs(dark, length: int):
     return (covered[:, length:length + width] - covered[:, :width]) > 0
 
 
-def _tesseract(image: Any) -> OcrPage:
+def _tesseract(image: Any, dpi: int) -> OcrPage:
     """Tesseract's words (TSV) on a prepared page, rebuilt into lines of text."""
     import pytesseract
 
@@ -209,7 +213,7 @@ def _tesseract(image: Any) -> OcrPage:
                                      output_type=pytesseract.Output.DICT)
     lines: dict[tuple[int, int, int], dict] = {}
     confidences: list[float] = []
-    scale = 72 / OCR_DPI  # word boxes in points, as the PDF layout rules measure them
+    scale = 72 / dpi  # word boxes in points, as the PDF layout rules measure them
     for i, level in enumerate(data["level"]):
         key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
         left, top, width, height = (data[k][i] for k in ("left", "top", "width", "height"))
@@ -218,10 +222,34 @@ def _tesseract(image: Any) -> OcrPage:
         elif level == 5 and key in lines and str(data["text"][i]).strip():
             line = lines[key]
             line["words"].append({"text": str(data["text"][i]).strip(), "x0": left * scale,
-                                  "x1": (left + width) * scale, "top": line["top"], "bottom": line["bottom"]})
+                                  "x1": (left + width) * scale})
             if float(data["conf"][i]) >= 0:
                 confidences.append(float(data["conf"][i]))
-    rows = [sorted(line["words"], key=lambda w: w["x0"])
-            for line in sorted(lines.values(), key=lambda line: line["top"]) if line["words"]]
     confidence = round(sum(confidences) / len(confidences), 1) if confidences else None
-    return OcrPage(rows_text(rows), confidence)
+    return OcrPage(rows_text(_rows(lines.values())), confidence)
+
+
+def _rows(lines) -> list[list[dict]]:
+    """Tesseract's lines as rows of words, top to bottom, each word with its row's top and bottom.
+
+    Tesseract may cut one row of a grid header into several lines (a value cell set a little
+    lower than its label): lines side by side whose heights overlap by half are one row again.
+    """
+    rows: list[dict] = []
+    for line in sorted((line for line in lines if line["words"]), key=lambda line: line["top"]):
+        row = next((r for r in rows[-3:] if _beside(r, line)), None)
+        if row is None:
+            rows.append({"top": line["top"], "bottom": line["bottom"], "words": list(line["words"])})
+        else:
+            row["top"], row["bottom"] = min(row["top"], line["top"]), max(row["bottom"], line["bottom"])
+            row["words"] += line["words"]
+    return [sorted(({**word, "top": row["top"], "bottom": row["bottom"]} for word in row["words"]),
+                   key=lambda w: w["x0"]) for row in rows]
+
+
+def _beside(row: dict, line: dict) -> bool:
+    """Whether ``line`` sits on ``row``: half its height shared, and no word of one above the other's."""
+    shared = min(row["bottom"], line["bottom"]) - max(row["top"], line["top"])
+    if shared < 0.5 * min(row["bottom"] - row["top"], line["bottom"] - line["top"]):
+        return False
+    return all(w["x1"] < v["x0"] or v["x1"] < w["x0"] for w in line["words"] for v in row["words"])

@@ -13,7 +13,7 @@ from typing import Callable, Iterator, Optional
 
 from ..errors import ExtractionError, fail
 from .layout import looks_interleaved, page_text
-from .ocr import OcrPage, needs_ocr, ocr_page, page_warnings
+from .ocr import HEADER_DPI, OCR_DPI, OcrPage, needs_ocr, ocr_page, page_warnings
 
 # Published determinations run 2 to ~30 pages; far longer files are bundles or other documents.
 MAX_PAGES = 300
@@ -70,7 +70,7 @@ def _ocr_pages(data: bytes, indexes: list[int], password: Optional[str]) -> Iter
     pdf = pdfium.PdfDocument(data, password=password)
     try:
         for i in indexes:
-            yield i, ocr_page(pdf[i])
+            yield i, ocr_page(pdf[i], HEADER_DPI if i == 0 else OCR_DPI)
     finally:
         pdf.close()
 

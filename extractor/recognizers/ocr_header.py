@@ -25,7 +25,9 @@ from .section_spans import Section, header_end
 # The letters OCR reads in place of digits, and the digit each stands for.
 _AS_DIGIT = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "S": "5", "B": "8"})
 _D = r"[0-9OolISB]"  # a position where the pattern demands a digit
-_CASE = re.compile(rf"\bC\s?M\s?({_D}{{2}})\s?[-\u2013\u2014~]\s?({_D}{{7}})(?![0-9A-Za-z])")
+# OCR may also split a number with a space ("CM17-001631 1"): its seven digits are still seven.
+_CASE = re.compile(rf"\bC\s?M\s?({_D}{{2}})\s?[-\u2013\u2014~]\s?((?:{_D} ?){{6}}{_D})(?![0-9A-Za-z])")
+_CASE_FORM = re.compile(r"CM\d{2}-\d{7}")
 _DATE = re.compile(rf"(?<![0-9A-Za-z/])({_D}{{1,2}})\s?([/-])\s?({_D}{{1,2}})\s?\2\s?({_D}{{4}}|{_D}{{2}})"
                    r"(?![0-9A-Za-z/])")
 # The order a review's dates fall in: a later one is never before an earlier one.
@@ -64,7 +66,7 @@ def _case_value(text: str, start: int, end: int) -> Optional[tuple[str, str]]:
     m = _CASE.search(text, start, end)
     if not m:
         return None
-    return m.group(), f"CM{_as_digits(m.group(1))}-{_as_digits(m.group(2))}"
+    return m.group(), f"CM{_as_digits(m.group(1))}-{_as_digits(m.group(2).replace(' ', ''))}"
 
 
 def _date_value(text: str, start: int, end: int) -> Optional[tuple[str, str]]:
@@ -89,16 +91,19 @@ def repair(text: str, sections: list[Section], case_number: Optional[str], dates
     rules = _rules()
     limit = max(header_end(text, sections), 600)
     warnings: list[str] = []
-    if case_number is None:
+    if case_number is None or not _CASE_FORM.fullmatch(case_number):
+        read, case_number = case_number, None
         for label in rules["case"]:
             m = label.search(text, 0, min(len(text), 4000))
             found = m and _case_value(text, m.end(), m.end() + 40)
             if found:
                 case_number = found[1]
-                if _as_digits(found[0]) != found[0]:
+                if found[0] != found[1]:
                     warnings.append(Errors.W015.format(field=_FIELD_NAMES["case_number"], read=found[0],
                                                        value=found[1]))
                 break
+        if case_number is None and read is not None:  # a number of another length: a digit lost or added
+            warnings.append(Errors.W017.format(read=read))
     repaired: dict[str, tuple[str, str]] = {}
     for name, labels in rules["dates"].items():
         if dates.get(name) is not None:
