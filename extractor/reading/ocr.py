@@ -17,6 +17,7 @@ OpenMP threads only contend with them.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -45,6 +46,11 @@ _MIN_INK = 0.0005
 _RULE_INCHES = 0.3
 # Skew angles tried (degrees): scanners feed pages up to a couple of degrees askew.
 _MAX_SKEW, _SKEW_STEP = 2.0, 0.1
+
+
+# A "word" of these characters only is what is left of a ruled line or a speck ("|", "=", "_"):
+# dropped, so it does not sit between a header label and its value.
+_SPECK = re.compile("[|_=~\u2014\u2013\u2018\u2019\u201c\u201d\"'!]+")
 
 
 @dataclass
@@ -219,7 +225,8 @@ def _tesseract(image: Any, dpi: int) -> OcrPage:
         left, top, width, height = (data[k][i] for k in ("left", "top", "width", "height"))
         if level == 4:
             lines[key] = {"top": top * scale, "bottom": (top + height) * scale, "words": []}
-        elif level == 5 and key in lines and str(data["text"][i]).strip():
+        elif level == 5 and key in lines and str(data["text"][i]).strip() \
+                and not _SPECK.fullmatch(str(data["text"][i]).strip()):
             line = lines[key]
             line["words"].append({"text": str(data["text"][i]).strip(), "x0": left * scale,
                                   "x1": (left + width) * scale})
