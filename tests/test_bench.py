@@ -28,8 +28,8 @@ def test_bench_prints_scenarios_and_ratios():
     assert "│       9 │" in run_row  # the run scenario reads its own, larger set of letters
     assert "run of 6 letters (2 workers, fresh process)" in result.output and "largest worker" in result.output
     # The scanned letter: its pages timed through Tesseract alone, the record path and run.
-    for name in ("Tesseract alone, 300 dpi", "scanned PDF -> record", "scanned: imr-extract run, 1 worker",
-                 "scanned PDF->record / Tesseract alone at 300 dpi (pages/s): "):
+    for name in ("scans: Tesseract alone, 300 dpi", "scans: scanned PDF -> record", "scans: run, 1 worker",
+                 "scans: PDF->record / Tesseract alone (pages/s): ", "scans: run, pages/s per worker"):
         assert name in result.output
 
 

@@ -161,8 +161,8 @@ def scan_benchmark(texts: list[str], workers: int = 2) -> tuple[list[Timing], di
         pdf.close()
 
     nlp = load()
-    timings = [_time("scanned: Tesseract alone, 300 dpi, plain text (baseline)", scans, tesseract_alone, pages),
-               _time("scanned: imr-extractor scanned PDF -> record", scans, lambda b: extract_bytes(b, nlp=nlp), pages)]
+    timings = [_time("scans: Tesseract alone, 300 dpi", scans, tesseract_alone, pages),
+               _time("scans: scanned PDF -> record", scans, lambda b: extract_bytes(b, nlp=nlp), pages)]
     tmp = Path(tempfile.mkdtemp(prefix="imr-bench-scans-"))
     try:
         folder = tmp / "scans"
@@ -170,14 +170,13 @@ def scan_benchmark(texts: list[str], workers: int = 2) -> tuple[list[Timing], di
         for i, scan in enumerate(scans):
             (folder / f"scan-{i:04d}.pdf").write_bytes(scan)
         summary = run_local([str(folder)], tmp / "out", RunOptions(workers=workers, start_method=SERVER_START))
-        name = f"scanned: imr-extract run, {workers} worker(s)"
+        name = f"scans: run, {workers} worker(s)"
         timings.append(Timing(name, summary.letters, summary.seconds, pages))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     ratios = {
-        "scanned PDF->record / Tesseract alone at 300 dpi (pages/s)": timings[1].page_rate / timings[0].page_rate,
-        f"scanned run, pages/s per worker ({workers} workers; target >= 1 on a machine with a core each)":
-            timings[2].page_rate / workers,
+        "scans: PDF->record / Tesseract alone (pages/s)": timings[1].page_rate / timings[0].page_rate,
+        "scans: run, pages/s per worker (target >= 1)": timings[2].page_rate / workers,
     }
     return timings, ratios
 

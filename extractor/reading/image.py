@@ -36,7 +36,9 @@ def read_image_file(data: bytes, ocr: bool = True, on_stage: Optional[Callable[[
     try:
         image = Image.open(io.BytesIO(data))
         frames = getattr(image, "n_frames", 1)
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
+    except UnidentifiedImageError:
+        raise fail("read", "E023", kind=name, reason="its data is damaged or of another kind") from None
+    except (Image.DecompressionBombError, OSError, ValueError) as exc:
         raise fail("read", "E023", kind=name, reason=f"{type(exc).__name__}: {exc}") from None
     if not ocr:
         raise fail("read", "E024", kind=name)
