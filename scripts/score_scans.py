@@ -56,6 +56,7 @@ def main() -> None:
     parser.add_argument("--original", type=Path, default=ROOT.parent / "shared" / "real" / "dev")
     parser.add_argument("--limit", type=int, default=0, help="score only the first N scans")
     parser.add_argument("--json", type=Path, help="write every figure and difference to this file")
+    parser.add_argument("--records", type=Path, help="score the records an earlier run kept (FILE.records.json)")
     args = parser.parse_args()
 
     from extractor.quality.evaluate import find_gold, score_letter
@@ -65,13 +66,18 @@ def main() -> None:
         scans = scans[:args.limit]
     started = time.perf_counter()
     jobs = [(str(p), str(args.original / f"{p.stem}.pdf")) for p in scans]
-    with mp.get_context("fork").Pool(args.workers) as pool:
-        results = pool.map(_extract, jobs, chunksize=1)
-    seconds = time.perf_counter() - started  # the originals take ~1% of it
+    if args.records:
+        kept = json.loads(args.records.read_text(encoding="utf-8"))
+        results, seconds = kept["results"], kept["seconds"]
+    else:
+        with mp.get_context("fork").Pool(args.workers) as pool:
+            results = pool.map(_extract, jobs, chunksize=1)
+        seconds = time.perf_counter() - started  # the originals take ~1% of it
     records = {Path(name).stem: record for name, record, _, _ in results}
     originals = {Path(name).stem: original for name, _, original, _ in results}
     if args.json:  # kept before scoring, so a failure there loses no OCR time
-        args.json.with_suffix(".records.json").write_text(json.dumps(results), encoding="utf-8")
+        kept = {"results": results, "seconds": seconds}
+        args.json.with_suffix(".records.json").write_text(json.dumps(kept), encoding="utf-8")
     pages = sum(_get(r, "source.pages") or 0 for r in records.values())
 
     gold = {}
@@ -104,7 +110,7 @@ def main() -> None:
                 item_tp, item_fn, item_fp = item_tp + counts.tp, item_fn + counts.fn, item_fp + counts.fp
     warned = Counter(w.split(" not found")[0] for r in records.values() for w in r.get("warnings", [])
                      if "header" in w)
-    confidence = [c for r in records.values() for c in (_get(r, "source.ocr_confidence") or [])]
+    confidence = [c for r in records.values() for c in (_get(r, "source.ocr_confidence") or []) if c is not None]
     report = {
         "scans": len(records),
         "failed": [stem for stem, r in records.items() if "error" in r],
