@@ -13,7 +13,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .options import DEFAULTS, SERVER_START, RunOptions
+from .options import DEFAULTS, PASSWORD_ENV, SERVER_START, RunOptions, pdf_password
+
+PASSWORD_HELP = (f"File whose first line is the password of encrypted PDFs (else ${PASSWORD_ENV} is used); "
+                 "never given on the command line, never logged or written to the dataset.")
 
 app = typer.Typer(
     add_completion=False,
@@ -43,7 +46,9 @@ def show(
     pdf_backend: str = typer.Option(DEFAULTS.pdf_backend, help="pypdfium2 (fast) or pdfplumber (layout)."),
     text: bool = typer.Option(False, "--text/--no-text", help="Include the cleaned letter text."),
     mentions: bool = typer.Option(True, "--mentions/--no-mentions", help="Include the mentions."),
-    ocr: bool = typer.Option(DEFAULTS.ocr, "--ocr/--no-ocr", help="OCR PDF pages without a text layer (Tesseract)."),
+    ocr: bool = typer.Option(DEFAULTS.ocr, "--ocr/--no-ocr",
+                             help="OCR image files and PDF pages without a text layer (Tesseract)."),
+    password_file: Optional[Path] = typer.Option(None, "--password-file", metavar="FILE", help=PASSWORD_HELP),
 ) -> None:
     """Print the record of one letter as JSON (a list when the file holds several letters)."""
     _setup_logging(False)
@@ -55,7 +60,12 @@ def show(
         console.print(f"[red]error[/red] {file} is a folder: show prints one letter (run or review read folders)")
         raise typer.Exit(2)
     # The letter runs in a worker under run's limits: a file that hangs or crashes costs a message.
-    options = DEFAULTS.replace(pdf_backend=pdf_backend, ocr=ocr).letter
+    try:
+        password = pdf_password(password_file)
+    except ValueError as exc:
+        console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2)
+    options = DEFAULTS.replace(pdf_backend=pdf_backend, ocr=ocr, pdf_password=password).letter
     (_, letters), = isolated_records([str(file)], options)
     shown = display_path(str(file))
     if len(letters) == 1 and isinstance(letters[0], ExtractionError) and letters[0].doc_id is None:
@@ -96,7 +106,9 @@ def run(
     memory_limit: float = typer.Option(
         DEFAULTS.memory_limit, metavar="MB",
         help="Memory (address space, MB) reading one file (PDF text, OCR) may add to a worker (0: no limit)."),
-    ocr: bool = typer.Option(DEFAULTS.ocr, "--ocr/--no-ocr", help="OCR PDF pages without a text layer (Tesseract)."),
+    ocr: bool = typer.Option(DEFAULTS.ocr, "--ocr/--no-ocr",
+                             help="OCR image files and PDF pages without a text layer (Tesseract)."),
+    password_file: Optional[Path] = typer.Option(None, "--password-file", metavar="FILE", help=PASSWORD_HELP),
     max_file_mb: float = typer.Option(
         DEFAULTS.max_file_mb, metavar="MB", help="Larger files are refused (E018) before they are read (0: no limit)."),
     workers_force: bool = typer.Option(
@@ -125,7 +137,8 @@ def run(
         options = RunOptions(fmt=fmt, workers=workers, batch_size=batch_size, pdf_backend=pdf_backend,
                              ocr=ocr, time_limit=time_limit, memory_limit=memory_limit, resume=resume,
                              in_process=in_process, max_file_mb=max_file_mb,
-                             workers_force=workers_force, csv_raw=csv_raw, with_text=with_text).check()
+                             workers_force=workers_force, csv_raw=csv_raw, with_text=with_text,
+                             pdf_password=pdf_password(password_file)).check()
     except ValueError as exc:
         console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
@@ -437,6 +450,8 @@ def bench(
                                   "worker [default: N]."),
     engine: str = typer.Option("local", help="local (stages, baselines, worker processes) or spark (a standalone "
                                "cluster on this machine: letters/s per worker count, driver and executor memory)."),
+    scans: int = typer.Option(4, help="Letters also timed as 200-dpi scans read by OCR (pages/s against Tesseract "
+                              "alone; 0: none)."),
 ) -> None:
     """Benchmark letters/s against baselines measured in the same run, and peak memory."""
     _setup_logging(False)
@@ -457,7 +472,7 @@ def bench(
         console.print("[red]error[/red] --letters corpus needs --corpus FOLDER (there is no ./corpora here)")
         raise typer.Exit(2)
     result = run_benchmark(corpus, n=n, real=real, workers=tuple(int(w) for w in workers.split(",")),
-                           letters=letters, run_n=run_n)
+                           letters=letters, run_n=run_n, scans=scans)
     out = Console()
     table = Table(title=f"imr-extract bench ({result['letters']} {letters} letters per scenario)")
     for column in ("scenario", "letters", "seconds", "letters/s", "pages/s"):

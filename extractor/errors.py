@@ -12,7 +12,7 @@ class Errors:
     E002 = "file not found: {path}"
     E003 = "not a PDF or text letter: the file looks like binary data ({kind})"
     E004 = "PDF could not be opened: {reason}"
-    E005 = "PDF is encrypted and needs a password"
+    E005 = "PDF is encrypted and {reason}"
     E006 = "PDF has no text layer on any page (a scan) and OCR is turned off (--no-ocr)"
     E007 = "no text found in the file"
     E008 = "not an IMR determination: none of the IMR section titles or decision lines were found"
@@ -36,6 +36,9 @@ class Errors:
     E015 = ("out of memory while {step}: reading this file needed more than {limit} "
             "(a damaged or oversized PDF or scan)")
 
+    E024 = "{kind} image could not be read: {reason}"
+    E025 = "file is an image ({kind}) and is read only by OCR, which is turned off (--no-ocr)"
+
     W001 = "text was not valid UTF-8; decoded as {encoding}"
     W002 = "no disputed items found"
     W003 = "no decision (Upheld/Overturned) found for item {index}: '{service}'"
@@ -48,6 +51,12 @@ class Errors:
     W010 = "reviewer specialty '{name}' is not in the list of specialties; kept as printed"
     W011 = ("medspaCy {found} is installed; imr-extractor's copies of its matching and ConText steps "
             "were written for medspaCy {tested}.x and may differ (install the pinned version)")
+    W012 = "page {page}: OCR found no text ({why})"
+    W013 = "page {page} was upside down: it was turned and read again"
+    W014 = "page {page}: OCR confidence is low ({confidence:.0f} of 100); its text may hold misreadings"
+    W015 = "{field} was read by OCR as '{read}' and repaired to {value}"
+    W016 = "{field} ({value}) is out of order with {other} ({other_value}): one of them may be misread"
+    W017 = "case number read by OCR as '{read}' is not CM, 2 digits, a hyphen and 7 digits: it was left out"
     W009 = ("file holds {count} letters; this record is the first (imr-extract run and "
             "extractor.extract_letters give one record per letter)")
 

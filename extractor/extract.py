@@ -41,7 +41,7 @@ def _run(nlp: Language, text: str, source: dict) -> Doc:
 
 
 def read_pages(data: bytes, pdf_backend: str = "pypdfium2", ocr: bool = True,
-               memory_limit: float = 0, on_stage: OnStage = None) -> Pages:
+               memory_limit: float = 0, on_stage: OnStage = None, password: Optional[str] = None) -> Pages:
     """Read a file's pages; the reading (PDF text, layout, OCR) may map ``memory_limit`` MB more."""
     step = ["read"]
 
@@ -53,7 +53,7 @@ def read_pages(data: bytes, pdf_backend: str = "pypdfium2", ocr: bool = True,
     stage("read")
     try:
         with memory_budget(memory_limit):
-            return read_bytes(data, pdf_backend=pdf_backend, ocr=ocr, on_stage=stage)
+            return read_bytes(data, pdf_backend=pdf_backend, ocr=ocr, on_stage=stage, password=password)
     except ExtractionError:
         raise
     except MemoryError:
@@ -94,13 +94,15 @@ def _extract_all(
     ocr: bool = True,
     memory_limit: float = 0,
     on_stage: OnStage = None,
+    password: Optional[str] = None,
 ) -> list[tuple[Optional[Doc], Union[Record, ExtractionError]]]:
     """Every letter of a file as ``(doc, record)``, or ``(None, error)`` for a bundle's failed letter.
 
     A file that cannot be read, or whose only letter fails, raises :class:`ExtractionError`.
     """
     nlp = nlp or load()
-    pages = read_pages(data, pdf_backend, ocr, memory_limit, on_stage)
+    pages = read_pages(data, pdf_backend, ocr, memory_limit, on_stage, password)
+    confidence = dict(zip(pages.ocr_pages, pages.ocr_confidence))
     if on_stage:
         on_stage("nlp")
     parts = split_letters(pages.texts)
@@ -119,6 +121,7 @@ def _extract_all(
             "letters_in_file": len(parts),
             "ocr": bool(_within(part, pages.ocr_pages)),
             "ocr_pages": _within(part, pages.ocr_pages),
+            "ocr_confidence": [confidence.get(n) for n in _within(part, pages.ocr_pages)],
             "layout_pages": _within(part, pages.layout_pages),
             "text_backend": pages.backend,
             "encoding": pages.encoding,
@@ -136,13 +139,15 @@ def _extract_all(
 
 def extract_letters(data: bytes, path: Optional[str] = None, pdf_backend: str = "pypdfium2",
                     nlp: Optional[Language] = None, ocr: bool = True, memory_limit: float = 0,
-                    on_stage: OnStage = None) -> list[Union[Record, ExtractionError]]:
+                    on_stage: OnStage = None, password: Optional[str] = None) -> list[Union[Record, ExtractionError]]:
     """One record per letter the file holds (several for a bundle), in file order.
 
     A letter of a bundle that fails is an :class:`ExtractionError` in the list (its ``doc_id``
-    set); a file that cannot be read, or whose only letter fails, raises it.
+    set); a file that cannot be read, or whose only letter fails, raises it. ``password``
+    opens an encrypted PDF.
     """
-    return [outcome for _, outcome in _extract_all(data, path, pdf_backend, nlp, True, ocr, memory_limit, on_stage)]
+    return [outcome for _, outcome in _extract_all(data, path, pdf_backend, nlp, True, ocr, memory_limit, on_stage,
+                                                   password)]
 
 
 def _first(letters: list[tuple[Optional[Doc], Union[Record, ExtractionError]]]) -> tuple[Doc, Record]:
@@ -167,21 +172,22 @@ def _not_imr(record: Record) -> bool:
 
 
 def extract_bytes(data: bytes, path: Optional[str] = None, pdf_backend: str = "pypdfium2",
-                  nlp: Optional[Language] = None, ocr: bool = True) -> Record:
-    """Return the record of a letter given as bytes (PDF or text); scanned pages are OCRed.
+                  nlp: Optional[Language] = None, ocr: bool = True, password: Optional[str] = None) -> Record:
+    """Return the record of a letter given as bytes (PDF, image or text); scanned pages are OCRed.
 
     A file holding several letters gives its first, with a warning: see :func:`extract_letters`.
     """
-    return _first(_extract_all(data, path=path, pdf_backend=pdf_backend, nlp=nlp, ocr=ocr))[1]
+    return _first(_extract_all(data, path=path, pdf_backend=pdf_backend, nlp=nlp, ocr=ocr, password=password))[1]
 
 
 def extract_file(path: Union[str, Path], pdf_backend: str = "pypdfium2",
-                 nlp: Optional[Language] = None, ocr: bool = True) -> Record:
-    """Return the record of a letter file (PDF or text)."""
+                 nlp: Optional[Language] = None, ocr: bool = True, password: Optional[str] = None) -> Record:
+    """Return the record of a letter file (PDF, TIFF/PNG/JPEG image, or text)."""
     path = Path(path)
     if not path.is_file():
         raise fail("read", "E002", path=str(path))
-    return extract_bytes(path.read_bytes(), path=str(path), pdf_backend=pdf_backend, nlp=nlp, ocr=ocr)
+    return extract_bytes(path.read_bytes(), path=str(path), pdf_backend=pdf_backend, nlp=nlp, ocr=ocr,
+                         password=password)
 
 
 def extract_text(text: str, nlp: Optional[Language] = None) -> Record:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
 from typing import Optional
 
 FORMATS = ("parquet", "csv", "jsonl")
@@ -38,6 +39,8 @@ class LetterOptions:
     time_limit: float = 120.0  # seconds one file may take
     memory_limit: float = 2048.0  # MB of address space reading one file may add to a worker
     max_file_mb: float = 200.0  # larger files are refused before they are read
+    # The password of encrypted PDFs; kept out of repr so it never reaches a log or a message.
+    pdf_password: Optional[str] = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -65,11 +68,13 @@ class RunOptions:
     letters_per_worker: int = LETTERS_PER_WORKER  # 0: workers are never replaced
     csv_raw: bool = False  # CSV cells written as extracted, formula-like ones unquoted (see dataset.csv_safe)
     with_text: bool = False  # also write the texts table (each letter's text, for its offsets)
+    pdf_password: Optional[str] = field(default=None, repr=False)  # see :func:`pdf_password`
 
     @property
     def letter(self) -> LetterOptions:
         """The options one letter's job needs."""
-        return LetterOptions(self.pdf_backend, self.ocr, self.time_limit, self.memory_limit, self.max_file_mb)
+        return LetterOptions(self.pdf_backend, self.ocr, self.time_limit, self.memory_limit, self.max_file_mb,
+                             self.pdf_password)
 
     @property
     def worker_count(self) -> int:
@@ -119,3 +124,24 @@ class RunOptions:
 
 
 DEFAULTS = RunOptions()
+
+# The environment variable that may hold the password of encrypted PDFs.
+PASSWORD_ENV = "IMR_PDF_PASSWORD"
+
+
+def pdf_password(password_file: Optional[Path] = None, environ: Optional[dict] = None) -> Optional[str]:
+    """The PDF password: the first line of ``password_file``, else ``$IMR_PDF_PASSWORD``, else None.
+
+    Never a command-line value, which would stay in the shell's history and in process lists.
+    Raises ValueError (without the password) when the file cannot be read or is empty.
+    """
+    if password_file is not None:
+        try:
+            lines = Path(password_file).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValueError(f"cannot read the password file {password_file}: {type(exc).__name__}") from None
+        if not lines or not lines[0]:
+            raise ValueError(f"the password file {password_file} is empty (its first line is the password)")
+        return lines[0]
+    value = (os.environ if environ is None else environ).get(PASSWORD_ENV)
+    return value or None

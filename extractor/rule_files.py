@@ -11,7 +11,7 @@ are checked by medspaCy's rule classes.
 from __future__ import annotations
 
 import re
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, field, fields
 from functools import lru_cache
 from typing import Any, ClassVar, Optional, TypeVar, Union, get_args, get_origin, get_type_hints
 
@@ -144,6 +144,8 @@ class NarrativeDateRules(RuleSection):
     injury: list[str]
     ur_denial: list[str]
     max_distance: int
+    # Matched right after a date that opens its sentence ("On 01/27/2016, utilization review ...").
+    ur_denial_dated_first: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

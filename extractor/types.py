@@ -13,12 +13,14 @@ class Source:
     """Where the letter came from and how its text was obtained."""
 
     path: Optional[str] = None
-    format: str = "text"  # "pdf" or "text"
+    format: str = "text"  # "pdf", "image" or "text"
     pages: int = 1  # pages of this letter
     ocr: bool = False
     text_backend: Optional[str] = None
     encoding: Optional[str] = None
     ocr_pages: list[int] = field(default_factory=list)
+    # Mean Tesseract word confidence (0-100) of each page in ocr_pages (None: no word read).
+    ocr_confidence: list[Optional[float]] = field(default_factory=list)
     layout_pages: list[int] = field(default_factory=list)  # re-read by word position (pdfplumber)
     # A file may hold several letters: this one spans these pages of it (every page number in
     # the record counts in the file) and is letter ``letter_in_file`` of ``letters_in_file``.

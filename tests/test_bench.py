@@ -18,7 +18,7 @@ def test_synthetic_texts_are_distinct_letters_of_realistic_length():
 
 
 def test_bench_prints_scenarios_and_ratios():
-    result = CliRunner().invoke(app, ["bench", "--n", "6", "--workers", "1", "--run-n", "9"])
+    result = CliRunner().invoke(app, ["bench", "--n", "6", "--workers", "1", "--run-n", "9", "--scans", "1"])
     assert result.exit_code == 0, result.output
     for name in ("spaCy tokenizer only", "pypdfium2 text only", "medspaCy default pipeline",
                  "text -> record", "PDF -> record", "PDF->record / (pypdfium2 text + tokenizer)"):
@@ -27,6 +27,10 @@ def test_bench_prints_scenarios_and_ratios():
     run_row = next(line for line in result.output.splitlines() if "run, PDF, 1 worker" in line)
     assert "│       9 │" in run_row  # the run scenario reads its own, larger set of letters
     assert "run of 6 letters (2 workers, fresh process)" in result.output and "largest worker" in result.output
+    # The scanned letter: its pages timed through Tesseract alone, the record path and run.
+    for name in ("scans: Tesseract alone, 300 dpi", "scans: scanned PDF -> record", "scans: run, 1 worker",
+                 "scans: PDF->record / Tesseract alone (pages/s): ", "scans: run, pages/s per worker"):
+        assert name in result.output
 
 
 def test_rss_by_size_reports_the_runs_own_memory():

@@ -57,7 +57,8 @@ def test_reading_pdf_with_a_password_is_a_clear_error():
     ("data", "code", "words"),
     [
         (b"", "E001", "empty"),  # zero bytes
-        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "E003", "PNG"),  # an image named .pdf or .txt
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "E024", "PNG image could not be read"),  # a broken image
+        (b"GIF89a" + b"\x00" * 64, "E003", "GIF"),  # an image of a kind letters do not come in
         (b"PK\x03\x04" + b"\x00" * 64, "E003", "ZIP"),  # an Office document
         (bytes(range(256)) * 8, "E003", "NUL"),  # random binary
         (b"%PDF-1.4\n%garbage that is not a pdf", "E004", "could not be opened"),  # corrupt PDF

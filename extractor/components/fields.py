@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..errors import Errors
-from ..recognizers import clinical, header, items, patient, reviewer
+from ..recognizers import clinical, header, items, ocr_header, patient, reviewer
 from ..recognizers.section_spans import Section, section_span
 from .letter_tokenizer import doc_text
 
@@ -49,9 +49,16 @@ class LetterFields:
         dates = header.header_dates(text, sections)
         if dates["decision"] is None and layout == "maximus_letterhead":
             dates["decision"] = header.letter_date(text, sections)
+        case_number, priority = header.case_number(text), header.priority(text, sections)
+        ocr = bool((doc._.imr_source or {}).get("ocr"))
+        if ocr:  # misread digits repaired by checks, each repair warned about
+            case_number, priority, repaired = ocr_header.repair(text, sections, case_number, dates, priority)
+            warnings += repaired
         for name in ("injury", "ur_denial"):
             if dates[name] is None:
                 dates[name] = header.narrative_date(text, sections, name)
+        if ocr:
+            warnings += ocr_header.check(case_number, dates, priority)
         licensure, specialties = reviewer.reviewer(text, sections)
         for name in specialties:
             if not reviewer.normalize_specialty(name)[1]:
@@ -88,9 +95,9 @@ class LetterFields:
             warnings.append(Errors.W008.format(count=len(cases), cases=", ".join(cases)))
         doc._.imr_fields = {
             "layout": layout,
-            "case_number": header.case_number(text),
+            "case_number": case_number,
             "dates": dates,
-            "priority": header.priority(text, sections),
+            "priority": priority,
             "reviewer": {"licensure": licensure, "specialties": specialties},
             "patient": {"age": age, "sex": sex},
             "diagnoses": clinical.diagnoses(text, s_start, s_end),

@@ -13,6 +13,12 @@ from .schema import MENTION_COLUMNS
 # writer types them by the schema, and Spark's tasks pass them on as JSON.
 
 
+def _mean(values: list) -> Optional[float]:
+    """The mean of the values that are not None, rounded to 0.1 (None when there are none)."""
+    known = [v for v in values if v is not None]
+    return round(sum(known) / len(known), 1) if known else None
+
+
 def letter_row(record: Record) -> dict[str, Any]:
     """The ``letters`` row of a record."""
     items = record.items
@@ -25,6 +31,7 @@ def letter_row(record: Record) -> dict[str, Any]:
         "last_page": record.source.last_page,
         "letter_in_file": record.source.letter_in_file,
         "ocr": record.source.ocr,
+        "ocr_confidence": _mean(record.source.ocr_confidence),
         "text_backend": record.source.text_backend,
         "layout": record.layout,
         "case_number": record.case_number,

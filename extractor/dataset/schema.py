@@ -31,6 +31,7 @@ DIAGNOSIS_CODES = "list<struct<diagnosis:string,code:string,title:string,match:s
 LETTER_COLUMNS = {
     "doc_id": "string", "path": "string", "format": "string", "pages": "int64",
     "first_page": "int64", "last_page": "int64", "letter_in_file": "int64", "ocr": "bool",
+    "ocr_confidence": "float64",
     "text_backend": "string", "layout": "string", "case_number": "string",
     "injury_date": DATE, "ur_denial_date": DATE, "assigned_date": DATE,
     "decision_date": DATE, "application_received_date": DATE, "priority": "string",
@@ -85,12 +86,13 @@ COLUMN_DOCS = {
         "doc_id": "stable id of the letter: the first 16 hex digits of the SHA-256 of the file's bytes "
                   "(a file holding several letters: `<id>#2`, `<id>#3`, ...)",
         "path": "the input file, as named",
-        "format": "`pdf` or `text` (an HTML file is read as text)",
+        "format": "`pdf`, `image` (TIFF, PNG, JPEG: read by OCR) or `text` (an HTML file is read as text)",
         "pages": "pages of this letter",
         "first_page": "first page of the file this letter is on (1-based)",
         "last_page": "last page of the file this letter is on",
         "letter_in_file": "which letter of the file this is (1-based)",
         "ocr": "whether any page was read with OCR",
+        "ocr_confidence": "mean Tesseract word confidence (0-100) of the letter's OCRed pages (null without OCR)",
         "text_backend": "PDFs: `pypdfium2` or `pdfplumber` (null for text)",
         "layout": "`case_number_header` (2015+), `maximus_letterhead` (2013-14), `professional_review`, or `unknown`",
         "case_number": "IMR case number as printed (`CM15-0194937`)",

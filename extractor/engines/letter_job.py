@@ -88,7 +88,7 @@ def _read_and_extract(path: str, options: LetterOptions) -> tuple[Optional[str],
         doc_id = bytes_id(data) if data else None
         letters = extract_letters(data, path=shown, pdf_backend=options.pdf_backend, ocr=options.ocr,
                                   memory_limit=options.memory_limit,
-                                  on_stage=lambda name: stage.update(now=name))
+                                  on_stage=lambda name: stage.update(now=name), password=options.pdf_password)
         return doc_id, letters
     except ExtractionError as exc:
         log.info("letter failed: path=%s stage=%s error=%s", shown, exc.stage, exc.code)

@@ -6,6 +6,7 @@ the same process on the same letters, so the ratios hold on any machine.
 
 from __future__ import annotations
 
+import os
 import resource
 import shutil
 import tempfile
@@ -129,15 +130,66 @@ def rss_by_size(corpus: Optional[Path], sizes: tuple[int, ...], workers: int = 2
     return rows
 
 
+def scan_benchmark(texts: list[str], workers: int = 2) -> tuple[list[Timing], dict[str, float]]:
+    """Scanned letters: ``texts`` rendered to 200-dpi scans (slight skew, speckle), as archives hold them.
+
+    Times, on the same pages: Tesseract alone as the extractor used to run it (the page rendered
+    at 300 dpi, plain text, no cleaning; the baseline), a scanned PDF to its record in this
+    process, and ``run`` with ``workers`` workers. Returns the timings (with pages) and the ratios:
+    pages/s of the record path over the baseline's, and the run's pages/s per worker.
+    """
+    import pypdfium2 as pdfium
+    import pytesseract
+
+    from ..engines import run_local
+    from ..extract import extract_bytes
+    from ..pipeline import load
+    from ..reading.ocr import available
+    from ..synth.render import render_pdf
+    from ..synth.scan import scan_pages, to_pdf
+
+    if not available() or not texts:
+        return [], {}
+    scans = [to_pdf(scan_pages(render_pdf(text), seed=i)) for i, text in enumerate(texts)]
+    pages = sum(len(pdfium.PdfDocument(scan)) for scan in scans)
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # as the extractor runs Tesseract: one thread
+
+    def tesseract_alone(scan: bytes) -> None:
+        pdf = pdfium.PdfDocument(scan)
+        for page in pdf:
+            pytesseract.image_to_string(page.render(scale=300 / 72, grayscale=True).to_pil(), config="--psm 6")
+        pdf.close()
+
+    nlp = load()
+    timings = [_time("scans: Tesseract alone, 300 dpi", scans, tesseract_alone, pages),
+               _time("scans: scanned PDF -> record", scans, lambda b: extract_bytes(b, nlp=nlp), pages)]
+    tmp = Path(tempfile.mkdtemp(prefix="imr-bench-scans-"))
+    try:
+        folder = tmp / "scans"
+        folder.mkdir()
+        for i, scan in enumerate(scans):
+            (folder / f"scan-{i:04d}.pdf").write_bytes(scan)
+        summary = run_local([str(folder)], tmp / "out", RunOptions(workers=workers, start_method=SERVER_START))
+        name = f"scans: run, {workers} worker(s)"
+        timings.append(Timing(name, summary.letters, summary.seconds, pages))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    ratios = {
+        "scans: PDF->record / Tesseract alone (pages/s)": timings[1].page_rate / timings[0].page_rate,
+        "scans: run, pages/s per worker (target >= 1)": timings[2].page_rate / workers,
+    }
+    return timings, ratios
+
+
 def run_benchmark(corpus: Optional[Path], n: int = 200, real: Optional[Path] = None,
                   workers: tuple[int, ...] = (1, 2), medspacy_n: int = 40, letters: str = "synth",
-                  run_n: int = 1000) -> dict:
+                  run_n: int = 1000, scans: int = 0) -> dict:
     """Run every scenario; return timings, ratios and peak memory.
 
     ``letters`` is ``synth`` (``n`` generated letters, the default) or ``corpus`` (the letters
     under ``corpus``, repeated as needed). The ``run`` scenarios read ``max(n, run_n)`` PDFs:
     starting worker processes takes a fixed second or so, which a short run would count
-    against the workers.
+    against the workers. ``scans`` letters are also timed as scans (:func:`scan_benchmark`).
     """
     import pypdfium2 as pdfium
     import spacy
@@ -246,6 +298,10 @@ def run_benchmark(corpus: Optional[Path], n: int = 200, real: Optional[Path] = N
     }
     if 1 in pool_rates and 2 in pool_rates:
         ratios["2 workers / 1 worker (target >= 1.8)"] = pool_rates[2].rate / pool_rates[1].rate
+    if scans:
+        scan_timings, scan_ratios = scan_benchmark(texts[:scans], workers=max(workers))
+        timings += scan_timings
+        ratios.update(scan_ratios)
     return {
         "timings": timings,
         "ratios": ratios,

@@ -85,7 +85,14 @@ def _only_labels(line: str) -> bool:
 
 def page_text(page: Any) -> str:
     """The text of a pdfplumber page, rows top to bottom, header cells paired label + value."""
-    rows = _rows(page.extract_words(keep_blank_chars=False, use_text_flow=False))
+    return rows_text(_rows(page.extract_words(keep_blank_chars=False, use_text_flow=False)))
+
+
+def rows_text(rows: list[list[dict]]) -> str:
+    """Text of rows of words (``text``, ``x0``, ``x1``, ``top``, ``bottom`` in points), grid cells paired.
+
+    Rows come from a PDF's word positions (:func:`page_text`) or from OCR's lines.
+    """
     cells = [_cells(row) for row in rows]
     lines: list[str] = []
     for r in range(len(cells)):

@@ -64,6 +64,11 @@ def _narrative_date(text: str, name: str, iso: str) -> Optional[tuple[int, int]]
                 if best is None or m.start() < best[0]:
                     best = (m.start(), found.end)
                 break
+    for start, end, found_iso in header_reader.dated_first(text, 0, len(text), name):
+        if found_iso == iso:
+            if best is None or start < best[0]:  # "On 01/27/2016, utilization review non-certified ..."
+                best = (start, end)
+            break
     return best
 
 

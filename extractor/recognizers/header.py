@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Optional
+from typing import Iterator, Optional
 
 from .. import fastre
 from ..dates import find_dates
@@ -32,7 +32,30 @@ def _rules() -> dict:
             for name in ("injury", "ur_denial")
         },
         "narrative_distance": data.narrative_dates.max_distance,
+        "dated_first": {"ur_denial": [fastre.compile(p, re.IGNORECASE)
+                                      for p in data.narrative_dates.ur_denial_dated_first]},
     }
+
+
+# "On 01/27/2016, utilization review ...": the date opens its sentence (or clause) after "On".
+_ON_BEFORE = re.compile(r"(?:^|[.;:]\s+|\n)\s*On\s+$", re.IGNORECASE)
+
+
+def dated_first(text: str, start: int, end: int, name: str) -> Iterator[tuple[int, int, str]]:
+    """``(date start, cue end, iso)`` of each date that opens its sentence and is followed by a cue of ``name``.
+
+    "On 01/27/2016, utilization review non-certified ...": the sentence tells of that event,
+    so its date is the event's and no other's.
+    """
+    cues = _rules()["dated_first"].get(name)
+    if not cues:
+        return
+    for found in find_dates(text, start, end):
+        if not _ON_BEFORE.search(text[max(start, found.start - 40):found.start]):
+            continue
+        cue = next((m for m in (c.match(text, found.end, end) for c in cues) if m), None)
+        if cue:
+            yield found.start, cue.end(), found.iso
 
 
 def case_number(text: str) -> Optional[str]:
@@ -98,6 +121,9 @@ def narrative_date(text: str, sections: list[Section], name: str) -> Optional[st
             if found and (best is None or m.start() < best[0]):
                 best = (m.start(), found.iso)
                 break
+    first = next(dated_first(text, start, end, name), None)
+    if first and (best is None or first[0] < best[0]):
+        best = (first[0], first[2])
     return best[1] if best else None
 
 

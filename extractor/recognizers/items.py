@@ -92,15 +92,38 @@ def _region(text: str, sections: list[Section], *categories: str) -> tuple[int, 
     return start, later[0].title_start if later else len(text)
 
 
+# A sentence ends: its stop, maybe a closing quote or bracket, a space, then a capital or digit.
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)])[.!?][\"')\]]?\s+(?=[A-Z0-9])")
+# A decision line this long before its last sentence end is a paragraph with the heading glued on.
+_GLUED_AFTER = 80
+
+
+def _heading_start(line: str) -> int:
+    """Where the item heading begins in a decision line.
+
+    0, unless the heading is glued to the end of the paragraph before it ("... is not medically
+    necessary. MRI of the cervical spine: Upheld"): then just after that paragraph's last sentence.
+    A partial request's line tells the request's story in sentences and is kept whole.
+    """
+    if "original request" in line.lower():
+        return 0
+    last = None
+    for last in _SENTENCE_END.finditer(line):
+        pass
+    return last.end() if last is not None and last.start() >= _GLUED_AFTER else 0
+
+
 def _label_items(text: str, start: int, end: int) -> list[FoundItem]:
     rules = _rules()
     matches = list(rules["label"].finditer(text, start, end))
+    starts = [m.start() + _heading_start(m.group("line")) for m in matches]
     items = []
     for i, m in enumerate(matches):
-        block_end = matches[i + 1].start() if i + 1 < len(matches) else end
+        block_end = starts[i + 1] if i + 1 < len(matches) else end
         values, span = _blocks(text, m.end(), block_end, rules["label_blocks"])
         decision = rules["values"][m.group("decision").lower()]
-        items.append(FoundItem(_clean_service(m.group("line")), decision, m.start(), m.end(), values, span))
+        service = _clean_service(text[starts[i]:m.start("line") + len(m.group("line"))])
+        items.append(FoundItem(service, decision, starts[i], m.end(), values, span))
     return items
 
 
