@@ -208,13 +208,3 @@ def test_spark_csv_quotes_formula_cells(tmp_path):
         written = "".join(p.read_text(encoding="utf-8") for p in (out / "items").glob("part-*.csv"))
         assert (service if raw else f"'{service}") in _cells(written, "service")
     assert service in read_table(tmp_path / "raw-False", "items")["service"].tolist()
-
-
-@pytest.mark.parametrize("count, cores, expected", [
-    (2000, 2, 2),  # why: both cores write (and parse) a commit's tables
-    (300, 8, 1),  # why: a small commit stays one file per table
-    (20000, 1, 4),  # why: one core: files of at most FILES_PER_PART_FILE letters
-    (20000, 100, 40),  # why: many cores: files of at least MIN_FILES_PER_PART_FILE letters
-])
-def test_spark_part_files_per_commit(count, cores, expected):
-    assert engine._part_files(count, cores) == expected

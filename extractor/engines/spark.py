@@ -45,8 +45,6 @@ _SPARK_TYPES = {"string": "string", "int64": "bigint", "bool": "boolean", "float
 FILES_PER_COMMIT = 20_000
 # Files whose rows go to one part file of each table (the mentions of 5,000 letters are ~50 MB).
 FILES_PER_PART_FILE = 5_000
-# Fewest files per part file when a commit's tables are written by several executors at once.
-MIN_FILES_PER_PART_FILE = 500
 # How long the master's port may take to answer before the run is refused.
 MASTER_TIMEOUT = 10.0
 # A part in the making: Spark writes its tables here, the driver moves them into place.
@@ -330,7 +328,7 @@ def _commit(spark, chunk: list[Listed], out: Path, part: int, options: RunOption
         rows = made if rows is None else rows.unionByName(made)
     if dropped:
         rows = rows.join(F.broadcast(spark.createDataFrame(dropped, "file bigint")), "file", "left_anti")
-    files = _part_files(len(chunk), spark.sparkContext.defaultParallelism)
+    files = max(1, math.ceil(len(chunk) / FILES_PER_PART_FILE))
     tables = written_tables(options.with_text)
     for table in tables:
         frame = rows.where(F.col("table") == table).select(F.from_json("row", _ddl(table)).alias("r")).select("r.*")
@@ -346,18 +344,6 @@ def _commit(spark, chunk: list[Listed], out: Path, part: int, options: RunOption
     commit_part(out, part, paths, doc_ids)  # the part counts from here on (see dataset.state)
     shutil.rmtree(staging, ignore_errors=True)
     return peaks
-
-
-def _part_files(count: int, cores: int) -> int:
-    """Part files per table for a commit of ``count`` files on ``cores`` executor cores.
-
-    Each part file is written by one task, which also parses its rows: one file per table would
-    leave all but one core idle while a commit's tables are written. So as many as there are
-    cores, each of at least ``MIN_FILES_PER_PART_FILE`` letters, and never fewer than
-    ``FILES_PER_PART_FILE`` allows.
-    """
-    fewest = max(1, math.ceil(count / FILES_PER_PART_FILE))
-    return max(fewest, min(cores, math.ceil(count / MIN_FILES_PER_PART_FILE)))
 
 
 def _file_uri(path: Path) -> str:
