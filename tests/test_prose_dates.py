@@ -3,7 +3,7 @@
 import pytest
 
 from extractor import extract_text
-from extractor.review.evidence import date_span
+from extractor.recognizers.field_spans import date_span
 
 INJURY = "sustained an industrial injury on 1-7-15"
 UR = "The original utilization \n\nreview (9-10-15) denied"

@@ -17,13 +17,12 @@ from .. import fastre
 from ..resources import read_json
 from ..rule_files import ExamStatementsRules
 from .letter_tokenizer import doc_text
-from .targets import ENTITY_SPANS_KEY, ENTITY_TABLE_KEY, entity_spans, entity_table
+from .targets import CONTEXT_FLAGS, ENTITY_SPANS_KEY, ENTITY_TABLE_KEY, entity_spans, entity_table
 
 # How far before a statement its phrase list may start (characters).
 _REACH = 200
 # Words that join a noun phrase ("range of motion") but never start or end one.
 _JOINERS = {"of"}
-_FLAGS = ("is_negated", "is_normal", "is_historical", "is_hypothetical", "is_uncertain", "is_family")
 
 
 @Language.factory("extractor_exam_statements", default_config={"rules": "exam_statements.json"})
@@ -85,7 +84,7 @@ class ExamStatements:
             if span is None or any(s < span.end_char and span.start_char < e for s, e in taken):
                 continue
             taken.append((span.start_char, span.end_char))
-            info = {name: False for name in _FLAGS}
+            info = {name: False for name in CONTEXT_FLAGS}
             info.update(flags, normalized=span.text.lower(), kind="exam_statement", group=None)
             table[(span.start, span.end)] = info
             for key, value in flags.items():

@@ -20,9 +20,7 @@ from spacy.tokens import Doc, Span
 from ..resources import read_json
 from ..rule_files import MentionExtentsRules
 from .letter_tokenizer import doc_text
-from .targets import ENTITY_SPANS_KEY, ENTITY_TABLE_KEY, entity_spans, entity_table
-
-_FLAGS = ("is_negated", "is_normal", "is_historical", "is_hypothetical", "is_uncertain", "is_family")
+from .targets import CONTEXT_FLAGS, ENTITY_SPANS_KEY, ENTITY_TABLE_KEY, entity_spans, entity_table
 
 
 @Language.factory("extractor_mention_extents", default_config={"rules": "mention_extents.json"})
@@ -107,7 +105,7 @@ class MentionExtents:
             changed = True
             span = Span(doc, s, e, label=label)
             ext = span._
-            for name in _FLAGS:
+            for name in CONTEXT_FLAGS:
                 setattr(ext, name, bool(info.get(name, False)))
             ext.imr_normalized = info.get("normalized")
             ext.imr_kind = info.get("kind")
@@ -302,7 +300,7 @@ def _read_info(ent: Span) -> dict:
     """An entity's values from its Span extensions, when no component put it in the table."""
     ext = ent._
     info = {"normalized": ext.imr_normalized, "kind": ext.imr_kind, "group": ext.imr_group}
-    for name in _FLAGS:
+    for name in CONTEXT_FLAGS:
         info[name] = getattr(ext, name)
     return info
 

@@ -18,11 +18,7 @@ from ..recognizers.clinical import visit_date, visit_headings
 from ..rule_files import CleaningRules, MentionsRules
 from .letter_tokenizer import doc_text
 from .sentences import sentence_bounds
-from .targets import entity_spans, entity_table
-
-# ConText flags a mention carries (Span extensions; False when unset).
-_FLAGS = ("is_negated", "is_normal", "is_historical", "is_hypothetical", "is_uncertain",
-          "is_family")
+from .targets import CONTEXT_FLAGS, entity_spans, entity_table
 
 
 @Language.factory("extractor_mentions")
@@ -235,6 +231,6 @@ class LetterMentions:
         """An entity the targets component did not record: read its Span extensions."""
         ext = ent._
         info = {"normalized": ext.imr_normalized, "kind": ext.imr_kind, "group": ext.imr_group}
-        for name in _FLAGS:
+        for name in CONTEXT_FLAGS:
             info[name] = getattr(ext, name)
         return info

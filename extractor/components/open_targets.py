@@ -15,11 +15,10 @@ from spacy.tokens import Doc
 from ..resources import read_json
 from ..rule_files import OpenTargetsRules
 from .letter_tokenizer import doc_text
-from .targets import ENTITY_SPANS_KEY, ENTITY_TABLE_KEY, entity_spans, entity_table
+from .targets import CONTEXT_FLAGS, ENTITY_SPANS_KEY, ENTITY_TABLE_KEY, entity_spans, entity_table
 
 # How far around its anchor a form may reach (characters).
 _WINDOW = 80
-_FLAGS = ("is_negated", "is_normal", "is_historical", "is_hypothetical", "is_uncertain", "is_family")
 
 
 @Language.factory("extractor_open_targets", default_config={"rules": "open_targets.json"})
@@ -87,7 +86,7 @@ class OpenTargets:
             for e in overlapping:  # "lateral bending" inside "lateral bending 15 degrees"
                 ents.remove(e)
                 table.pop((e.start, e.end), None)
-            info = {name: False for name in _FLAGS}
+            info = {name: False for name in CONTEXT_FLAGS}
             info.update(normalized=span.text.lower(), kind=kind, group=None)
             table[(span.start, span.end)] = info
             span._.imr_normalized = info["normalized"]

@@ -13,6 +13,9 @@ from ..resources import read_jsonl
 from .letter_tokenizer import doc_text
 from .medspacy_compat import RuleMatcher
 
+# The ConText flags an entity carries (Span extensions; False when unset), kept per entity in
+# the entity table by every component that adds or changes entities.
+CONTEXT_FLAGS = ("is_negated", "is_normal", "is_historical", "is_hypothetical", "is_uncertain", "is_family")
 VOCABULARY_FILES = (
     "vocabulary/findings.jsonl",
     "vocabulary/symptoms.jsonl",
