@@ -78,6 +78,9 @@ def test_bundle_gives_the_records_of_its_letters_run_one_by_one(tmp_path, kind, 
         a, b = got[table].copy(), want[table].copy()
         if page:
             a[page] = a[page] - a["doc_id"].map(first) + 1
+        else:  # the letters' field evidence: its pages count in the bundle too
+            a["evidence"] = [[{**e, "page": e["page"] - first[doc_id] + 1} for e in spans]
+                             for doc_id, spans in zip(a["doc_id"], a["evidence"])]
         a["doc_id"], b["doc_id"] = a["doc_id"].map(number), b["doc_id"].map(single)
         drop = ["path", "first_page", "last_page", "letter_in_file", "warnings"]
         a, b = (f.drop(columns=drop, errors="ignore").sort_values(list(f.columns[:1])).reset_index(drop=True)

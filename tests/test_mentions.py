@@ -1,5 +1,7 @@
 """Mentions: drug normalization with strength and quantity, SERVICE vs TREATMENT, pain, work status."""
 
+import re
+
 import pytest
 
 from extractor import build, extract_text
@@ -7,6 +9,13 @@ from extractor import build, extract_text
 
 def _summary(text):
     return extract_text("CLINICAL CASE SUMMARY\n" + text + "\n")
+
+
+def _named(mentions, term):
+    """The one mention whose words hold ``term`` (a mention reaches its whole phrase: "MRI of the knee")."""
+    found = [m for m in mentions if re.search(rf"(?<!\w){re.escape(term)}(?!\w)", m.text)]
+    assert len(found) == 1, (term, [m.text for m in mentions])
+    return found[0]
 
 
 def test_mentions_medication_normalized_with_strength_and_quantity():
@@ -52,7 +61,8 @@ def test_mentions_list_under_a_history_lead_in_is_historical():
     got = {m.text: (m.historical, m.date) for m in record.mentions}
     assert got["Acupuncture"] == (True, None) and got["Chiropractic care"][0]
     # The dated lead-in dates its items; a lead-in without a history cue leaves them current.
-    assert got["straight leg raise"] == (False, "2016-04-12")
+    leg_raise = _named(record.mentions, "straight leg raise")
+    assert (leg_raise.historical, leg_raise.date) == (False, "2016-04-12")
     assert not got["Gabapentin"][0] and not got["Naproxen"][0]
 
 
@@ -152,9 +162,9 @@ def test_mentions_without_the_entity_table_read_span_extensions(nlp):
 
 def test_mentions_shorthand_negative_either_side():
     record = _summary("Exam: drop arm neg, Neer's +. Negative Spurling's test.")
-    got = {m.text: m.negated for m in record.mentions}
-    assert got["drop arm"] and got["Spurling's test"]
-    assert not got["Neer's"]  # "neg" reaches back only: the next comma item stands on its own
+    assert _named(record.mentions, "drop arm").negated and _named(record.mentions, "Spurling's test").negated
+    # "neg" reaches back only: the next comma item stands on its own
+    assert not _named(record.mentions, "Neer's").negated
 
 
 def test_mentions_negation_stops_at_a_clause_with_its_own_subject():
@@ -177,5 +187,4 @@ def test_mentions_negation_stops_at_a_clause_with_its_own_subject():
 ])
 def test_mentions_studies_already_done_are_historical(nlp, sentence, text, historical):
     record = nlp("CLINICAL CASE SUMMARY\n" + sentence + "\n")._.imr_record
-    found = {m.text: m.historical for m in record.mentions}
-    assert found[text] is historical, found
+    assert _named(record.mentions, text).historical is historical

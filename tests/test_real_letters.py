@@ -33,7 +33,9 @@ def dataset(tmp_path_factory):
 def test_real_letters_all_parse(dataset):
     assert len(dataset["errors"]) == 0
     assert len(dataset["letters"]) == len(list(REAL.glob("*.pdf")))
-    assert dataset["letters"]["warnings"].isna().all(), dataset["letters"]["warnings"].dropna().tolist()
+    # A page with no text layer is read by OCR; one that is blank says so (W012), and nothing else warns.
+    warned = [[w for w in ws if "(the page is blank)" not in w] for ws in dataset["letters"]["warnings"]]
+    assert not any(warned), [w for w in warned if w]
 
 
 def test_real_letters_items_match_decision_lines(dataset):

@@ -58,7 +58,7 @@ def test_schema_read_table_gives_the_same_typed_frame_for_every_format(datasets)
             pd.testing.assert_frame_equal(frames["parquet"], frames[fmt], check_dtype=True, obj=f"{table} {fmt}")
     letters = extractor.read_table(datasets["csv"], "letters").set_index("path")
     assert str(letters["patient_age"].dtype) == "Int64" and str(letters["pages"].dtype) == "Int64"
-    assert str(letters["decision_date"].dtype) == "datetime64[ns]"
+    assert str(letters["decision_date"].dtype) == "datetime64[s]"
     assert str(letters["ocr"].dtype) == "boolean"
     cnh = letters.loc[[p for p in letters.index if p.endswith("cnh-21.txt")][0]]
     other = letters.loc[[p for p in letters.index if p.endswith("cnh-27.txt")][0]]
@@ -141,3 +141,15 @@ def test_schema_read_table_is_public_and_lazy():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "extractor.dataset.reader"
+
+
+def test_schema_a_date_far_outside_nanosecond_range_reads_back(tmp_path):
+    # why: a misread year (OCR, a typo) must not stop the table from being read
+    from extractor.dataset.writer import DatasetWriter
+
+    writer = DatasetWriter(tmp_path / "ds")
+    writer.add({"letters": [{"doc_id": "x", "decision_date": "6015-09-29", "injury_date": "2014-03-11"}]}, "p", "x")
+    writer.close()
+    letters = extractor.read_table(tmp_path / "ds", "letters")
+    assert letters["decision_date"].dt.year.tolist() == [6015]
+    assert letters["injury_date"].dt.strftime("%Y-%m-%d").tolist() == ["2014-03-11"]

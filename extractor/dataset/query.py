@@ -215,7 +215,7 @@ def run_query(dataset: Path, sql: str, *, allow_files: bool = False):
 def result_frame(table):
     """An Arrow result, typed as ``read_table`` types a table.
 
-    Integers and booleans are nullable (never float), dates ``datetime64[ns]``, lists and
+    Integers and booleans are nullable (never float), dates ``datetime64[s]``, lists and
     structs Python lists and dicts.
     """
     import pandas as pd
@@ -233,7 +233,7 @@ def result_frame(table):
         if pa.types.is_list(field.type) or pa.types.is_struct(field.type) or pa.types.is_map(field.type):
             frame.isetitem(position, pd.Series(table.column(position).to_pylist(), dtype=object))
         elif pa.types.is_date(field.type):
-            frame.isetitem(position, frame.iloc[:, position].astype("datetime64[ns]"))
+            frame.isetitem(position, frame.iloc[:, position].astype("datetime64[s]"))
     return frame
 
 

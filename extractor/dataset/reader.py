@@ -4,7 +4,7 @@
 >>> items = extractor.read_table("out", "items")   # doctest: +SKIP
 
 The same DataFrame comes back from Parquet, CSV and JSONL parts, written by the local engine
-or by Spark: integers nullable ``Int64``, dates ``datetime64[ns]``, lists Python lists (see
+or by Spark: integers nullable ``Int64``, dates ``datetime64[s]``, lists Python lists (see
 ``docs/schema.md``).
 """
 
@@ -35,7 +35,7 @@ def read_table(folder: Union[str, Path], table: str, require: tuple[str, ...] = 
 
     Returns:
         The rows of every committed part, in the columns of ``docs/schema.md``: integers
-        ``Int64`` and booleans ``boolean`` (nullable), dates ``datetime64[ns]`` (NaT when not
+        ``Int64`` and booleans ``boolean`` (nullable), dates ``datetime64[s]`` (NaT when not
         stated), strings ``object``, lists and structs as Python lists and dicts.
 
     Raises:

@@ -281,7 +281,7 @@ def schema_markdown() -> str:
         "| string | `VARCHAR` | string | text | `object` (str, None) |",
         "| integer | `BIGINT` | number | digits | `Int64` (nullable, never float) |",
         "| boolean | `BOOLEAN` | true/false | `True`/`False` (Spark: `true`/`false`) | `boolean` (nullable) |",
-        "| date | `DATE` | `\"YYYY-MM-DD\"` | `YYYY-MM-DD` | `datetime64[ns]` (NaT for null) |",
+        "| date | `DATE` | `\"YYYY-MM-DD\"` | `YYYY-MM-DD` | `datetime64[s]` (NaT for null) |",
         "| list of ... | `LIST` (`VARCHAR[]`, `STRUCT(...)[]`) | JSON array | JSON array, as text | Python list |",
         "| {field: ...} | `STRUCT` | JSON object | JSON object, as text | Python dict |",
         "",

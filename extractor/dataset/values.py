@@ -96,7 +96,7 @@ def to_frame(data: pa.Table, table: str) -> pd.DataFrame:
     """A DataFrame of ``data`` (an Arrow table of ``table``'s schema), typed for analysis.
 
     Integers ``Int64`` and booleans ``boolean`` (nullable: never float), dates
-    ``datetime64[ns]``, strings ``object``; lists and structs become Python lists and dicts
+    ``datetime64[s]``, strings ``object``; lists and structs become Python lists and dicts
     (their dates ``datetime.date``).
     """
     out = {}
@@ -105,7 +105,7 @@ def to_frame(data: pa.Table, table: str) -> pd.DataFrame:
         if parsed.nested:
             out[name] = pd.Series(column.to_pylist(), dtype=object)
         elif parsed.kind == "date":
-            out[name] = pd.Series(column.to_pandas(date_as_object=False)).astype("datetime64[ns]")
+            out[name] = pd.Series(column.to_pandas(date_as_object=False)).astype("datetime64[s]")
         elif parsed.kind == "int64":
             out[name] = pd.Series(column.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get))
         elif parsed.kind == "bool":
