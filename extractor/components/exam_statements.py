@@ -17,7 +17,7 @@ from .. import fastre
 from ..resources import read_json
 from ..rule_files import ExamStatementsRules
 from .letter_tokenizer import doc_text
-from .targets import CONTEXT_FLAGS, ENTITY_SPANS_KEY, ENTITY_TABLE_KEY, entity_spans, entity_table
+from .targets import CONTEXT_FLAGS, entity_spans, entity_table, set_entities
 
 # How far before a statement its phrase list may start (characters).
 _REACH = 200
@@ -94,9 +94,7 @@ class ExamStatements:
             added = True
         if added:
             ents.sort(key=lambda e: e.start)
-            doc.ents = ents
-            doc.user_data[ENTITY_SPANS_KEY] = ents
-            doc.user_data[ENTITY_TABLE_KEY] = table
+            set_entities(doc, ents, table)
         return doc
 
     def _phrases(self, text: str, start: int, end: int, from_end: bool):

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 from ..resources import read_json
 from ..rule_files import MentionExtentsRules
 from .letter_tokenizer import doc_text
-from .targets import CONTEXT_FLAGS, ENTITY_SPANS_KEY, ENTITY_TABLE_KEY, entity_spans, entity_table
+from .targets import CONTEXT_FLAGS, entity_spans, entity_table, set_entities
 
 
 @Language.factory("extractor_mention_extents", default_config={"rules": "mention_extents.json"})
@@ -113,9 +113,7 @@ class MentionExtents:
             new_table[(s, e)] = info
             new_ents.append(span)
         if changed:
-            doc.ents = new_ents
-            doc.user_data[ENTITY_SPANS_KEY] = new_ents
-            doc.user_data[ENTITY_TABLE_KEY] = new_table
+            set_entities(doc, new_ents, new_table)
         return doc
 
     @staticmethod

@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from ..resources import read_json
 from ..rule_files import OpenTargetsRules
 from .letter_tokenizer import doc_text
-from .targets import CONTEXT_FLAGS, ENTITY_SPANS_KEY, ENTITY_TABLE_KEY, entity_spans, entity_table
+from .targets import CONTEXT_FLAGS, entity_spans, entity_table, set_entities
 
 # How far around its anchor a form may reach (characters).
 _WINDOW = 80
@@ -95,7 +95,5 @@ class OpenTargets:
             added = True
         if added:
             ents.sort(key=lambda e: e.start)
-            doc.ents = ents
-            doc.user_data[ENTITY_SPANS_KEY] = ents
-            doc.user_data[ENTITY_TABLE_KEY] = table
+            set_entities(doc, ents, table)
         return doc

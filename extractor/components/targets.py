@@ -74,9 +74,7 @@ class LetterTargets:
             ext.imr_group = info["group"]
             table[(start, end)] = info
             spans.append(span)
-        doc.ents = spans
-        doc.user_data[ENTITY_TABLE_KEY] = table
-        doc.user_data[ENTITY_SPANS_KEY] = spans
+        set_entities(doc, spans, table)
         return doc
 
 
@@ -88,6 +86,17 @@ ENTITY_TABLE_KEY = "imr_entities"
 # The entity Spans as this component built them: ``doc.ents`` builds new Span objects on each
 # read, and the next components read them once each.
 ENTITY_SPANS_KEY = "imr_entity_spans"
+
+
+def set_entities(doc: Doc, spans: list[Span], table: dict) -> None:
+    """Make ``spans`` (in text order) the Doc's entities, with ``table`` their flags and names.
+
+    Every component that adds or changes entities keeps the entity list and table with the
+    Doc, so the later ones read them without walking ``doc.ents`` again.
+    """
+    doc.ents = spans
+    doc.user_data[ENTITY_SPANS_KEY] = spans
+    doc.user_data[ENTITY_TABLE_KEY] = table
 
 
 def entity_spans(doc: Doc) -> list[Span]:
