@@ -41,6 +41,9 @@ class LetterOptions:
     max_file_mb: float = 200.0  # larger files are refused before they are read
     # The password of encrypted PDFs; kept out of repr so it never reaches a log or a message.
     pdf_password: Optional[str] = field(default=None, repr=False)
+    # The letter's text goes with its rows (the texts table) only when asked for: ~10 KB a
+    # letter that would otherwise travel from the worker for nothing.
+    with_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ class RunOptions:
     def letter(self) -> LetterOptions:
         """The options one letter's job needs."""
         return LetterOptions(self.pdf_backend, self.ocr, self.time_limit, self.memory_limit, self.max_file_mb,
-                             self.pdf_password)
+                             self.pdf_password, self.with_text)
 
     @property
     def worker_count(self) -> int:

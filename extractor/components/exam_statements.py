@@ -17,7 +17,7 @@ from .. import fastre
 from ..resources import read_json
 from ..rule_files import ExamStatementsRules
 from .letter_tokenizer import doc_text
-from .targets import CONTEXT_FLAGS, entity_spans, entity_table, set_entities
+from .targets import add_entity, entity_spans, entity_table, set_entities
 
 # How far before a statement its phrase list may start (characters).
 _REACH = 200
@@ -84,16 +84,10 @@ class ExamStatements:
             if span is None or any(s < span.end_char and span.start_char < e for s, e in taken):
                 continue
             taken.append((span.start_char, span.end_char))
-            info = {name: False for name in CONTEXT_FLAGS}
-            info.update(flags, normalized=span.text.lower(), kind="exam_statement", group=None)
-            table[(span.start, span.end)] = info
-            for key, value in flags.items():
-                setattr(span._, key, value)
-            span._.imr_normalized = info["normalized"]
+            add_entity(span, table, "exam_statement", flags)
             ents.append(span)
             added = True
         if added:
-            ents.sort(key=lambda e: e.start)
             set_entities(doc, ents, table)
         return doc
 

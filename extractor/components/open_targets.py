@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from ..resources import read_json
 from ..rule_files import OpenTargetsRules
 from .letter_tokenizer import doc_text
-from .targets import CONTEXT_FLAGS, entity_spans, entity_table, set_entities
+from .targets import add_entity, entity_spans, entity_table, set_entities
 
 # How far around its anchor a form may reach (characters).
 _WINDOW = 80
@@ -86,14 +86,9 @@ class OpenTargets:
             for e in overlapping:  # "lateral bending" inside "lateral bending 15 degrees"
                 ents.remove(e)
                 table.pop((e.start, e.end), None)
-            info = {name: False for name in CONTEXT_FLAGS}
-            info.update(normalized=span.text.lower(), kind=kind, group=None)
-            table[(span.start, span.end)] = info
-            span._.imr_normalized = info["normalized"]
-            span._.imr_kind = kind
+            add_entity(span, table, kind)
             ents.append(span)
             added = True
         if added:
-            ents.sort(key=lambda e: e.start)
             set_entities(doc, ents, table)
         return doc

@@ -5,6 +5,8 @@ Literal rules go through a PhraseMatcher (fast); overlapping matches keep the lo
 """
 
 
+from typing import Optional
+
 from medspacy.target_matcher import TargetRule
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -88,12 +90,27 @@ ENTITY_TABLE_KEY = "imr_entities"
 ENTITY_SPANS_KEY = "imr_entity_spans"
 
 
+def add_entity(span: Span, table: dict, kind: str, flags: Optional[dict] = None) -> None:
+    """Record ``span``, an entity found otherwise than by the vocabulary, in ``table`` and its extensions.
+
+    Its ConText flags are False but for ``flags``; later components read them from the table.
+    """
+    info = {name: False for name in CONTEXT_FLAGS}
+    info.update(flags or {}, normalized=span.text.lower(), kind=kind, group=None)
+    table[(span.start, span.end)] = info
+    for key, value in (flags or {}).items():
+        setattr(span._, key, value)
+    span._.imr_normalized = info["normalized"]
+    span._.imr_kind = kind
+
+
 def set_entities(doc: Doc, spans: list[Span], table: dict) -> None:
-    """Make ``spans`` (in text order) the Doc's entities, with ``table`` their flags and names.
+    """Make ``spans`` the Doc's entities (put in text order), with ``table`` their flags and names.
 
     Every component that adds or changes entities keeps the entity list and table with the
     Doc, so the later ones read them without walking ``doc.ents`` again.
     """
+    spans.sort(key=lambda e: e.start)
     doc.ents = spans
     doc.user_data[ENTITY_SPANS_KEY] = spans
     doc.user_data[ENTITY_TABLE_KEY] = table

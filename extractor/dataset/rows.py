@@ -121,12 +121,12 @@ def error_row(path: Optional[str], stage: str, error: str, message: str,
     return {"path": shown, "doc_id": doc_id, "stage": stage, "error": error, "message": message}
 
 
-def rows_of(record: Record) -> dict[str, list[dict[str, Any]]]:
-    """All table rows of one record, keyed by table name."""
+def rows_of(record: Record, with_text: bool = False) -> dict[str, list[dict[str, Any]]]:
+    """All table rows of one record, keyed by table name (``texts`` holds a row ``with_text`` only)."""
     return {
         "letters": [letter_row(record)],
         "items": item_rows(record),
         "mentions": mention_rows(record),
         "errors": [],
-        "texts": [{"doc_id": record.doc_id, "text": record.text}],
+        "texts": [{"doc_id": record.doc_id, "text": record.text}] if with_text else [],
     }

@@ -52,7 +52,7 @@ def process_path(path: str, options: LetterOptions = LetterOptions()) -> FileRes
     or ``errors`` rows.
     """
     doc_id, letters = _read_and_extract(path, options)
-    return path, doc_id, _rows(path, letters, doc_id)
+    return path, doc_id, _rows(path, letters, doc_id, options.with_text)
 
 
 def extract_path(path: str, options: LetterOptions = LetterOptions()) -> list:
@@ -129,7 +129,7 @@ def peak_memory_mb() -> Optional[float]:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
-def _rows(path: str, letters: list, doc_id: Optional[str]) -> dict[str, list[dict]]:
+def _rows(path: str, letters: list, doc_id: Optional[str], with_text: bool = False) -> dict[str, list[dict]]:
     """The table rows of a file's letters: records as rows, a failed letter (or file) as an error.
 
     A failed letter of a file holding several has its own doc id; a failed file has the
@@ -138,7 +138,7 @@ def _rows(path: str, letters: list, doc_id: Optional[str]) -> dict[str, list[dic
     rows: dict[str, list[dict]] = {table: [] for table in COLUMNS}
     for letter in letters:
         if isinstance(letter, Record):
-            part = rows_of(letter)
+            part = rows_of(letter, with_text)
         else:
             part = {"errors": [error_row(path, letter.stage, letter.code, letter.message, letter.doc_id or doc_id)]}
         for table, table_rows in part.items():

@@ -298,8 +298,7 @@ def _commit(spark, chunk: list[Listed], out: Path, part: int, options: RunOption
     results, peaks = {}, []
     if tasks is not None:
         count = partitions or max(1, min(len(local) + len(remote), 2 * spark.sparkContext.defaultParallelism))
-        body = extract_partition(options.letter, written_tables(options.with_text))
-        tasks.repartition(count).mapInPandas(body, OUTPUT_SCHEMA).write.parquet(raw)
+        tasks.repartition(count).mapInPandas(extract_partition(options.letter), OUTPUT_SCHEMA).write.parquet(raw)
         for row in _read_raw(spark, raw).where(F.col("table").isin("file", "task")).collect():
             data = json.loads(row["row"])
             if row["table"] == "file":

@@ -98,19 +98,16 @@ def file_row(doc_id: Optional[str], rows: dict) -> dict:
     }
 
 
-def extract_partition(options: LetterOptions, tables: tuple[str, ...] = ("letters", "items", "mentions", "errors")):
-    """The ``mapInPandas`` body for ``options``: ``INPUT_SCHEMA`` batches in, ``OUTPUT_SCHEMA`` batches out.
-
-    Rows of ``tables`` only leave the task (a letter's text is not shipped unless asked for).
-    """
+def extract_partition(options: LetterOptions):
+    """The ``mapInPandas`` body for ``options``: ``INPUT_SCHEMA`` batches in, ``OUTPUT_SCHEMA`` batches out."""
 
     def extract(batches: Iterator) -> Iterator:
-        return _extract(batches, options, tables)
+        return _extract(batches, options)
 
     return extract
 
 
-def _extract(batches: Iterator, options: LetterOptions, tables: tuple[str, ...]) -> Iterator:
+def _extract(batches: Iterator, options: LetterOptions) -> Iterator:
     import pandas as pd
 
     from ..pipeline import load
@@ -130,8 +127,7 @@ def _extract(batches: Iterator, options: LetterOptions, tables: tuple[str, ...])
     out: list = []
     for item, (_, doc_id, rows) in isolated_results(files(), options, peak):
         for table, table_rows in rows.items():
-            if table in tables:
-                out.extend((table, item.file, json.dumps(row)) for row in table_rows)
+            out.extend((table, item.file, json.dumps(row)) for row in table_rows)
         out.append(("file", item.file, json.dumps(file_row(doc_id, rows))))
         if len(out) >= ROWS_PER_BATCH:
             yield frame(out)
