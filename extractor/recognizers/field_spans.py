@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
-from typing import Any, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 from ..dates import find_dates
 from . import clinical as clinical_reader
@@ -186,13 +186,16 @@ def _cue_ends(text: str) -> list[int]:
     return [m.end() for m in clinical_reader._cues(clinical_reader._rules(), text, 0, len(text))]
 
 
-def diagnosis_span(text: str, diagnosis: str, cues: Optional[list[int]] = None) -> Optional[tuple[int, int]]:
-    """The diagnosis as written after a diagnosis cue ("diagnoses include ..."), else its first occurrence."""
+def diagnosis_span(text: str, diagnosis: str,
+                   cue_ends: Optional[Callable[[], list[int]]] = None) -> Optional[tuple[int, int]]:
+    """The diagnosis as written after a diagnosis cue ("diagnoses include ..."), else its first occurrence.
+
+    ``cue_ends`` gives the cues' end offsets (a caller finding several diagnoses scans once).
+    """
     found = list(_occurrences(text, diagnosis))
     if len(found) <= 1:  # written once: no cue needed to choose (the cue scan is the cost here)
         return found[0] if found else None
-    if cues is None:
-        cues = _cue_ends(text)
+    cues = cue_ends() if cue_ends is not None else _cue_ends(text)
     for start, end in found:
         at = bisect_right(cues, start) - 1
         if at >= 0 and start - cues[at] <= _DIAGNOSIS_REACH:
@@ -227,12 +230,14 @@ def field_spans(text: str, fields: dict[str, Any]) -> list[tuple[str, int, int]]
         spans.append(("patient.age", age_span(text, patient["age"])))
     if patient.get("sex"):
         spans.append(("patient.sex", sex_span(text, patient["sex"])))
-    cues: list[list[int]] = []  # the cue scan, done once and only when a diagnosis is written twice
+    scanned: list[list[int]] = []  # the cue scan, done once and only when a diagnosis is written twice
+
+    def cue_ends() -> list[int]:
+        if not scanned:
+            scanned.append(_cue_ends(text))
+        return scanned[0]
+
     for n, diagnosis in enumerate(fields.get("diagnoses") or [], 1):
-        found = list(_occurrences(text, diagnosis))
-        if len(found) > 1 and not cues:
-            cues.append(_cue_ends(text))
-        spans.append((f"diagnoses.{n}", diagnosis_span(text, diagnosis, cues[0]) if len(found) > 1
-                      else (found[0] if found else None)))
+        spans.append((f"diagnoses.{n}", diagnosis_span(text, diagnosis, cue_ends)))
     return [(name, span[0], span[1]) for name, span in spans
             if span is not None and 0 <= span[0] < span[1] <= len(text)]
